@@ -15,6 +15,7 @@ packages="
   clang libclang-rt-14-dev valgrind
   util-linux iproute2 time
   golang-go golang-github-micromdm-scep-dev
+  libjson-c-dev
 "
 
 missing=""
