@@ -77,3 +77,12 @@ int harness_result(const char *name)
            harness_failures);
     return harness_failures == 0 ? 0 : 1;
 }
+
+int harness_built(const char *file, int line, SCEP *h, int rc,
+                  const char *what)
+{
+    harness_checks++;
+    if (rc != 0)
+        harness_fail(file, line, "%s failed: %s", what, scep_last_error(h));
+    return rc == 0;
+}

@@ -60,3 +60,21 @@ char *read_whole_file(const char *path, size_t *len);
 int harness_result(const char *name);
 
 #endif
+
+/* A message built by the call, as bytes; NULL and a failure otherwise. */
+struct built {
+    unsigned char *data;
+    size_t len;
+};
+
+/* Records a failure with the handle's error when rc != 0. */
+int harness_built(const char *file, int line, SCEP *h, int rc,
+                  const char *what);
+#define BUILT(h, rc, what) harness_built(__FILE__, __LINE__, h, rc, what)
+
+/* Uppercase hex SHA-256 of the DER SubjectPublicKeyInfo of a PEM CSR,
+ * computed here with OpenSSL directly, independent of the library. */
+char *expected_key_transaction_id(const char *csr_pem);
+/* SHA-256 over DER issuer name, DER serial INTEGER and "21"/"22". */
+char *expected_serial_transaction_id(const char *issuer_pem, long serial,
+                                     int type);
