@@ -185,8 +185,9 @@ done:
                   EVP_MD_get0_name(md));
         return NULL;
     }
-    scep_log(h, SCEP_LOG_DEBUG, "signed %s with %s",
-             scep_type_name(a->type), EVP_MD_get0_name(md));
+    scep_log(h, SCEP_LOG_INFO, "made %s, transactionID %s, signed with %s",
+             scep_type_name(a->type), a->transaction_id,
+             EVP_MD_get0_name(md));
     return p7;
 }
 
