@@ -1,0 +1,941 @@
+/*
+ * scep.i - the libscep interface for Python, Perl, Ruby and Tcl.
+ *
+ * include/scep.h is described here once.  The handle (SCEP *) and the
+ * parsed message (SCEP_MESSAGE *) become the classes Handle and Message;
+ * the flat functions become their methods, named as the C functions
+ * without the scep_ prefix.  The sections:
+ *
+ *   1. helpers per language: make text and bytes, raise an error
+ *   2. typemaps, grouped by C type: bytes in, bytes out, results
+ *   3. constants and module functions
+ *   4. the Handle class
+ *   5. the Message class
+ *   6. per-language extras (Python, Ruby, Tcl, Perl), at the end
+ *
+ * Every failure of the C library (NULL or -1) raises the language's own
+ * error carrying the status code and the full text of scep_last_error()
+ * or scep_message_last_error(); no method returns an empty value instead.
+ */
+
+#if defined(SWIGRUBY)
+/* Ruby names modules in capitals; Init_scep below makes it loadable
+ * with require 'scep'. */
+%module SCEP
+#else
+%module scep
+#endif
+
+%{
+#include <stdbool.h>
+#include <string.h>
+
+#include "scep.h"
+
+/*
+ * Return types that tell the typemaps of section 2 how the C call
+ * reports failure and where its error text lives.
+ */
+typedef int scep_handle_rc;       /* 0, or -1 with the error on the handle */
+typedef int scep_handle_int;      /* a value >= 0, or -1 (handle error) */
+typedef int scep_message_rc;      /* 0, or -1 with the error on the message */
+typedef const char *scep_message_text;  /* NULL is a message error */
+
+/* The error class of each status, the same names in every language. */
+static const char *const scep_error_class_names[] = {
+    "Error",                 /* SCEP_OK: never raised */
+    "InvalidArgumentError",  /* SCEP_ERR_ARGUMENT */
+    "OutOfMemoryError",      /* SCEP_ERR_MEMORY */
+    "FormatError",           /* SCEP_ERR_FORMAT */
+    "KeyLoadError",          /* SCEP_ERR_KEY */
+    "CertificateError",      /* SCEP_ERR_CERT */
+    "AlgorithmError",        /* SCEP_ERR_ALGORITHM */
+    "MessageAttributeError", /* SCEP_ERR_ATTRIBUTE */
+    "VerifyError",           /* SCEP_ERR_VERIFY */
+    "DecryptError",          /* SCEP_ERR_DECRYPT */
+    "ContentError",          /* SCEP_ERR_CONTENT */
+    "StateError",            /* SCEP_ERR_STATE */
+    "LimitError",            /* SCEP_ERR_LIMIT */
+    "FileError",             /* SCEP_ERR_IO */
+    "PKCS11Error",           /* SCEP_ERR_PKCS11 */
+    "InternalError"          /* SCEP_ERR_INTERNAL */
+};
+
+#define SCEP_ERROR_CLASS_COUNT \
+    ((int)(sizeof(scep_error_class_names) / sizeof(scep_error_class_names[0])))
+
+/*
+ * A failure that did not say why is still a failure: report it as an
+ * internal error rather than raising nothing.
+ */
+static int scep_error_status(int status)
+{
+    return status == SCEP_OK ? SCEP_ERR_INTERNAL : status;
+}
+
+static const char *scep_error_text(const char *text)
+{
+    return text != NULL && *text != '\0'
+               ? text
+               : "libscep reported a failure without a reason";
+}
+
+/* Builders answer PEM or DER; PEM starts with its armour, DER with 0x30. */
+static int scep_is_pem(const unsigned char *data, size_t len)
+{
+    return len >= 11 && memcmp(data, "-----BEGIN ", 11) == 0;
+}
+%}
+
+/* ---- 1. Helpers per language ----------------------------------------- */
+
+/*
+ * Each language defines:
+ *   SCEP_TEXT(s, n)     a text value (str / string) of n bytes
+ *   SCEP_BYTES(p, n)    a binary value (bytes / byte string / byte array)
+ *   SCEP_FAIL(st, msg)  raise the error of status st and leave the wrapper
+ */
+
+#if defined(SWIGPYTHON)
+%{
+static PyObject *scep_python_errors[16];
+
+static void scep_raise(int status, const char *message)
+{
+    PyObject *cls, *error, *name, *code;
+
+    status = scep_error_status(status);
+    cls = status < SCEP_ERROR_CLASS_COUNT ? scep_python_errors[status]
+                                          : scep_python_errors[0];
+    error = PyObject_CallFunction(cls, "s", scep_error_text(message));
+    if (error == NULL)
+        return;
+
+    name = PyUnicode_FromString(scep_status_name(status));
+    code = PyLong_FromLong(status);
+    if (name != NULL && code != NULL) {
+        PyObject_SetAttrString(error, "status_name", name);
+        PyObject_SetAttrString(error, "status", code);
+    }
+    Py_XDECREF(name);
+    Py_XDECREF(code);
+    PyErr_SetObject(cls, error);
+    Py_DECREF(error);
+}
+
+static PyObject *scep_text(const char *text, size_t len)
+{
+    return PyUnicode_DecodeUTF8(text, (Py_ssize_t)len, "surrogateescape");
+}
+%}
+#define SCEP_TEXT(s, n) scep_text((const char *)(s), (n))
+#define SCEP_BYTES(p, n) PyBytes_FromStringAndSize((const char *)(p), (n))
+#define SCEP_FAIL(st, msg) do { scep_raise((st), (msg)); SWIG_fail; } while (0)
+
+#elif defined(SWIGPERL)
+%{
+/* croak with the message; $scep::last_status holds the status code and
+ * $scep::last_status_name its name. */
+static void scep_raise(int status, const char *message)
+{
+    status = scep_error_status(status);
+    sv_setiv(get_sv("scep::last_status", GV_ADD), status);
+    sv_setpv(get_sv("scep::last_status_name", GV_ADD),
+             scep_status_name(status));
+    sv_setpv(get_sv("@", GV_ADD), scep_error_text(message));
+}
+%}
+#define SCEP_TEXT(s, n) newSVpvn((const char *)(s), (n))
+#define SCEP_BYTES(p, n) newSVpvn((const char *)(p), (n))
+#define SCEP_FAIL(st, msg) do { scep_raise((st), (msg)); SWIG_fail; } while (0)
+
+#elif defined(SWIGRUBY)
+%{
+static VALUE scep_ruby_errors[16];
+
+static void scep_raise(int status, const char *message)
+{
+    VALUE cls, error;
+
+    status = scep_error_status(status);
+    cls = status < SCEP_ERROR_CLASS_COUNT ? scep_ruby_errors[status]
+                                          : scep_ruby_errors[0];
+    error = rb_exc_new_cstr(cls, scep_error_text(message));
+    rb_iv_set(error, "@status", INT2NUM(status));
+    rb_iv_set(error, "@status_name",
+              rb_str_new_cstr(scep_status_name(status)));
+    rb_exc_raise(error);
+}
+%}
+#define SCEP_TEXT(s, n) rb_utf8_str_new((const char *)(s), (long)(n))
+#define SCEP_BYTES(p, n) rb_str_new((const char *)(p), (long)(n))
+#define SCEP_FAIL(st, msg) scep_raise((st), (msg))
+
+#elif defined(SWIGTCL)
+%{
+/* error with errorCode {SCEP <STATUS_NAME> <code>}. */
+static void scep_raise(Tcl_Interp *interp, int status, const char *message)
+{
+    char code[16];
+
+    status = scep_error_status(status);
+    snprintf(code, sizeof(code), "%d", status);
+    Tcl_SetObjResult(interp, Tcl_NewStringObj(scep_error_text(message), -1));
+    Tcl_SetErrorCode(interp, "SCEP", scep_status_name(status), code, NULL);
+}
+%}
+#define SCEP_TEXT(s, n) Tcl_NewStringObj((const char *)(s), (int)(n))
+#define SCEP_BYTES(p, n) Tcl_NewByteArrayObj((const unsigned char *)(p), (int)(n))
+#define SCEP_FAIL(st, msg) \
+    do { scep_raise(interp, (st), (msg)); SWIG_fail; } while (0)
+#endif
+
+#define SCEP_HANDLE_FAIL(h) SCEP_FAIL(scep_last_status(h), scep_last_error(h))
+#define SCEP_MESSAGE_FAIL(m) \
+    SCEP_FAIL(scep_message_last_status(m), scep_message_last_error(m))
+
+/* ---- 2. Typemaps ------------------------------------------------------ */
+
+/* Bytes in: a message as bytes or text (PEM, base64). */
+#if defined(SWIGPYTHON)
+%typemap(in) (const unsigned char *data, size_t len) {
+    char *buffer = NULL;
+    Py_ssize_t length = 0;
+
+    if (PyBytes_Check($input)) {
+        PyBytes_AsStringAndSize($input, &buffer, &length);
+    } else if (PyByteArray_Check($input)) {
+        buffer = PyByteArray_AsString($input);
+        length = PyByteArray_Size($input);
+    } else if (PyUnicode_Check($input)) {
+        buffer = (char *)PyUnicode_AsUTF8AndSize($input, &length);
+        if (buffer == NULL)
+            SWIG_fail;
+    } else {
+        PyErr_Format(PyExc_TypeError, "a message must be bytes or str, "
+                     "not %s", Py_TYPE($input)->tp_name);
+        SWIG_fail;
+    }
+    $1 = ($1_ltype)buffer;
+    $2 = (size_t)length;
+}
+#elif defined(SWIGPERL)
+%typemap(in) (const unsigned char *data, size_t len) {
+    STRLEN length = 0;
+
+    if (!SvOK($input))
+        SWIG_croak("a message must be a string, not undef");
+    $1 = ($1_ltype)SvPVbyte($input, length);
+    $2 = (size_t)length;
+}
+#elif defined(SWIGRUBY)
+%typemap(in) (const unsigned char *data, size_t len) {
+    VALUE string = $input;
+
+    StringValue(string);
+    $1 = ($1_ltype)RSTRING_PTR(string);
+    $2 = (size_t)RSTRING_LEN(string);
+}
+#elif defined(SWIGTCL)
+%typemap(in) (const unsigned char *data, size_t len) {
+    int length = 0;
+
+    $1 = Tcl_GetByteArrayFromObj($input, &length);
+    $2 = (size_t)length;
+}
+#endif
+
+/*
+ * Bytes out: nonces and decoded DER as bytes; messages a builder made
+ * (named built) as text when PEM and bytes when DER.  Either way the
+ * library's buffer is freed here.
+ */
+%typemap(in, numinputs=0) (unsigned char **out, size_t *out_len)
+    (unsigned char *buffer = NULL, size_t length = 0) {
+    $1 = &buffer;
+    $2 = &length;
+}
+%typemap(freearg) (unsigned char **out, size_t *out_len) {
+    if ($1 != NULL) {
+        scep_free(*$1);
+        *$1 = NULL;
+    }
+}
+%apply (unsigned char **out, size_t *out_len) {
+    (unsigned char **built, size_t *built_len)
+};
+
+#if defined(SWIGPYTHON)
+%typemap(argout) (unsigned char **out, size_t *out_len) {
+    PyObject *value = SCEP_BYTES(*$1, *$2);
+
+    if (value == NULL)
+        SWIG_fail;
+    $result = SWIG_Python_AppendOutput($result, value);
+}
+%typemap(argout) (unsigned char **built, size_t *built_len) {
+    PyObject *value = scep_is_pem(*$1, *$2) ? SCEP_TEXT(*$1, *$2)
+                                            : SCEP_BYTES(*$1, *$2);
+
+    if (value == NULL)
+        SWIG_fail;
+    $result = SWIG_Python_AppendOutput($result, value);
+}
+#elif defined(SWIGPERL)
+%typemap(argout) (unsigned char **out, size_t *out_len) {
+    if (argvi >= items)
+        EXTEND(sp, argvi + 1);
+    $result = sv_2mortal(SCEP_BYTES(*$1, *$2));
+    argvi++;
+}
+%typemap(argout) (unsigned char **built, size_t *built_len) {
+    if (argvi >= items)
+        EXTEND(sp, argvi + 1);
+    $result = sv_2mortal(SCEP_BYTES(*$1, *$2));
+    argvi++;
+}
+#elif defined(SWIGRUBY)
+%typemap(argout) (unsigned char **out, size_t *out_len) {
+    $result = SCEP_BYTES(*$1, *$2);
+}
+%typemap(argout) (unsigned char **built, size_t *built_len) {
+    $result = scep_is_pem(*$1, *$2) ? SCEP_TEXT(*$1, *$2)
+                                    : SCEP_BYTES(*$1, *$2);
+}
+#elif defined(SWIGTCL)
+%typemap(argout) (unsigned char **out, size_t *out_len) {
+    Tcl_SetObjResult(interp, SCEP_BYTES(*$1, *$2));
+}
+%typemap(argout) (unsigned char **built, size_t *built_len) {
+    Tcl_SetObjResult(interp, scep_is_pem(*$1, *$2) ? SCEP_TEXT(*$1, *$2)
+                                                   : SCEP_BYTES(*$1, *$2));
+}
+#endif
+
+/*
+ * Results: a status that only says whether the call worked returns
+ * nothing (or the output argument); -1 and NULL raise.  In methods,
+ * arg1 is the handle or message the call was made on.
+ */
+#if defined(SWIGPYTHON)
+%typemap(out) scep_handle_rc {
+    if ($1 < 0)
+        SCEP_HANDLE_FAIL(arg1);
+    $result = SWIG_Py_Void();
+}
+%typemap(out) scep_message_rc {
+    if ($1 < 0)
+        SCEP_MESSAGE_FAIL(arg1);
+    $result = SWIG_Py_Void();
+}
+%typemap(out) scep_handle_int {
+    if ($1 < 0)
+        SCEP_HANDLE_FAIL(arg1);
+    $result = PyLong_FromLong($1);
+}
+%typemap(out) scep_message_text {
+    if ($1 == NULL)
+        SCEP_MESSAGE_FAIL(arg1);
+    $result = SCEP_TEXT($1, strlen($1));
+}
+#elif defined(SWIGPERL)
+%typemap(out) scep_handle_rc {
+    if ($1 < 0)
+        SCEP_HANDLE_FAIL(arg1);
+}
+%typemap(out) scep_message_rc {
+    if ($1 < 0)
+        SCEP_MESSAGE_FAIL(arg1);
+}
+%typemap(out) scep_handle_int {
+    if ($1 < 0)
+        SCEP_HANDLE_FAIL(arg1);
+    $result = sv_2mortal(newSViv($1));
+    argvi++;
+}
+%typemap(out) scep_message_text {
+    if ($1 == NULL)
+        SCEP_MESSAGE_FAIL(arg1);
+    $result = sv_2mortal(SCEP_TEXT($1, strlen($1)));
+    argvi++;
+}
+#elif defined(SWIGRUBY)
+%typemap(out) scep_handle_rc {
+    if ($1 < 0)
+        SCEP_HANDLE_FAIL(arg1);
+    $result = Qnil;
+}
+%typemap(out) scep_message_rc {
+    if ($1 < 0)
+        SCEP_MESSAGE_FAIL(arg1);
+    $result = Qnil;
+}
+%typemap(out) scep_handle_int {
+    if ($1 < 0)
+        SCEP_HANDLE_FAIL(arg1);
+    $result = INT2NUM($1);
+}
+%typemap(out) scep_message_text {
+    if ($1 == NULL)
+        SCEP_MESSAGE_FAIL(arg1);
+    $result = SCEP_TEXT($1, strlen($1));
+}
+#elif defined(SWIGTCL)
+%typemap(out) scep_handle_rc {
+    if ($1 < 0)
+        SCEP_HANDLE_FAIL(arg1);
+}
+%typemap(out) scep_message_rc {
+    if ($1 < 0)
+        SCEP_MESSAGE_FAIL(arg1);
+}
+%typemap(out) scep_handle_int {
+    if ($1 < 0)
+        SCEP_HANDLE_FAIL(arg1);
+    Tcl_SetObjResult(interp, Tcl_NewIntObj($1));
+}
+%typemap(out) scep_message_text {
+    if ($1 == NULL)
+        SCEP_MESSAGE_FAIL(arg1);
+    Tcl_SetObjResult(interp, SCEP_TEXT($1, strlen($1)));
+}
+
+/*
+ * Tcl has no null: an empty string stands for "none" (no signer
+ * certificate, default algorithm...).  A password or PIN may really be
+ * empty, so those keep "".
+ */
+%typemap(in) const char * {
+    $1 = Tcl_GetString($input);
+    if (*$1 == '\0')
+        $1 = NULL;
+}
+%typemap(in) const char *password, const char *pin {
+    $1 = Tcl_GetString($input);
+}
+%typemap(freearg) const char * "";
+#endif
+
+/* Parse, unwrap and read_ca_certs make a message the caller owns. */
+%define SCEP_MESSAGE_MAKER(method)
+%newobject scep_handle::method;
+%exception scep_handle::method {
+    $action
+    if (result == NULL)
+        SCEP_HANDLE_FAIL(arg1);
+}
+%enddef
+
+SCEP_MESSAGE_MAKER(parse)
+SCEP_MESSAGE_MAKER(unwrap)
+SCEP_MESSAGE_MAKER(read_ca_certs)
+
+%exception scep_handle::scep_handle {
+    $action
+    if (result == NULL)
+        SCEP_FAIL(SCEP_ERR_MEMORY, "out of memory creating a handle");
+}
+
+/* ---- 3. Constants and module functions ------------------------------ */
+
+%constant int FORMAT_PEM = SCEP_FORMAT_PEM;
+%constant int FORMAT_DER = SCEP_FORMAT_DER;
+
+%constant int LOG_NONE = SCEP_LOG_NONE;
+%constant int LOG_FATAL = SCEP_LOG_FATAL;
+%constant int LOG_ERROR = SCEP_LOG_ERROR;
+%constant int LOG_WARN = SCEP_LOG_WARN;
+%constant int LOG_INFO = SCEP_LOG_INFO;
+%constant int LOG_DEBUG = SCEP_LOG_DEBUG;
+
+%constant int CAP_AES = SCEP_CAP_AES;
+%constant int CAP_DES3 = SCEP_CAP_DES3;
+%constant int CAP_GETNEXTCACERT = SCEP_CAP_GETNEXTCACERT;
+%constant int CAP_POSTPKIOPERATION = SCEP_CAP_POSTPKIOPERATION;
+%constant int CAP_RENEWAL = SCEP_CAP_RENEWAL;
+%constant int CAP_SHA1 = SCEP_CAP_SHA1;
+%constant int CAP_SHA256 = SCEP_CAP_SHA256;
+%constant int CAP_SHA512 = SCEP_CAP_SHA512;
+%constant int CAP_SCEPSTANDARD = SCEP_CAP_SCEPSTANDARD;
+%constant int CAP_UPDATE = SCEP_CAP_UPDATE;
+
+%constant int OK = SCEP_OK;
+%constant int ERR_ARGUMENT = SCEP_ERR_ARGUMENT;
+%constant int ERR_MEMORY = SCEP_ERR_MEMORY;
+%constant int ERR_FORMAT = SCEP_ERR_FORMAT;
+%constant int ERR_KEY = SCEP_ERR_KEY;
+%constant int ERR_CERT = SCEP_ERR_CERT;
+%constant int ERR_ALGORITHM = SCEP_ERR_ALGORITHM;
+%constant int ERR_ATTRIBUTE = SCEP_ERR_ATTRIBUTE;
+%constant int ERR_VERIFY = SCEP_ERR_VERIFY;
+%constant int ERR_DECRYPT = SCEP_ERR_DECRYPT;
+%constant int ERR_CONTENT = SCEP_ERR_CONTENT;
+%constant int ERR_STATE = SCEP_ERR_STATE;
+%constant int ERR_LIMIT = SCEP_ERR_LIMIT;
+%constant int ERR_IO = SCEP_ERR_IO;
+%constant int ERR_PKCS11 = SCEP_ERR_PKCS11;
+%constant int ERR_INTERNAL = SCEP_ERR_INTERNAL;
+
+%constant int MAX_MESSAGE_SIZE = SCEP_MAX_MESSAGE_SIZE;
+
+%rename(version) scep_version;
+const char *scep_version(void);
+%rename(status_name) scep_status_name;
+const char *scep_status_name(int status);
+
+/* ---- 4. Handle -------------------------------------------------------- */
+
+%rename(Handle) scep_handle;
+%rename(Message) scep_message;
+%nodefaultctor scep_message;
+
+struct scep_handle {};
+struct scep_message {};
+
+%extend scep_handle {
+    scep_handle() {
+        return scep_create_handle();
+    }
+
+    ~scep_handle() {
+        scep_cleanup($self);
+    }
+
+    /* Configuration; a missing or None argument restores the default. */
+    scep_handle_rc set_sigalg(const char *digest = NULL) {
+        return scep_set_sigalg($self, digest);
+    }
+    scep_handle_rc set_encalg(const char *cipher = NULL) {
+        return scep_set_encalg($self, cipher);
+    }
+    const char *get_sigalg() {
+        return scep_get_sigalg($self);
+    }
+    const char *get_encalg() {
+        return scep_get_encalg($self);
+    }
+    scep_handle_rc set_key_password(const char *password = NULL) {
+        return scep_set_key_password($self, password);
+    }
+    scep_handle_rc set_key_password_env(const char *variable = NULL) {
+        return scep_set_key_password_env($self, variable);
+    }
+    scep_handle_rc set_output_format(int format) {
+        return scep_set_output_format($self, format);
+    }
+    scep_handle_rc set_log_level(int level) {
+        return scep_set_log_level($self, level);
+    }
+    scep_handle_rc set_log_file(const char *path = NULL) {
+        return scep_set_log_file($self, path);
+    }
+    scep_handle_rc set_pkcs11(const char *module_path, const char *pin,
+                              const char *token_label = NULL,
+                              int slot = -1) {
+        return scep_set_pkcs11($self, module_path, pin, token_label, slot);
+    }
+    scep_handle_rc set_pkcs11_pin_env(const char *variable) {
+        return scep_set_pkcs11_pin_env($self, variable);
+    }
+
+    /* Requests. */
+    scep_handle_rc pkcsreq(const char *key, const char *cert,
+                           const char *enc_cert, const char *csr,
+                           unsigned char **built, size_t *built_len) {
+        return scep_pkcsreq($self, key, cert, enc_cert, csr, built,
+                            built_len);
+    }
+    scep_handle_rc renewalreq(const char *key, const char *cert,
+                              const char *enc_cert, const char *csr,
+                              unsigned char **built, size_t *built_len) {
+        return scep_renewalreq($self, key, cert, enc_cert, csr, built,
+                               built_len);
+    }
+    scep_handle_rc getcertinitial(const char *key, const char *cert,
+                                  const char *enc_cert, const char *csr,
+                                  const char *issuer_cert,
+                                  unsigned char **built,
+                                  size_t *built_len) {
+        return scep_getcertinitial($self, key, cert, enc_cert, csr,
+                                   issuer_cert, built, built_len);
+    }
+    scep_handle_rc getcert(const char *key, const char *cert,
+                           const char *enc_cert, const char *issuer_cert,
+                           const char *serial, unsigned char **built,
+                           size_t *built_len) {
+        return scep_getcert($self, key, cert, enc_cert, issuer_cert, serial,
+                            built, built_len);
+    }
+    scep_handle_rc getcrl(const char *key, const char *cert,
+                          const char *enc_cert, const char *cert_to_check,
+                          unsigned char **built, size_t *built_len) {
+        return scep_getcrl($self, key, cert, enc_cert, cert_to_check, built,
+                           built_len);
+    }
+
+    /* Replies, from the request or from its parts (_wop7). */
+    scep_handle_rc create_pending_reply(const char *key, const char *cert,
+                                        const unsigned char *data,
+                                        size_t len, unsigned char **built,
+                                        size_t *built_len) {
+        return scep_create_pending_reply($self, key, cert, data, len, built,
+                                         built_len);
+    }
+    scep_handle_rc create_pending_reply_wop7(const char *key,
+                                             const char *cert,
+                                             const char *transaction_id,
+                                             const unsigned char *data,
+                                             size_t len,
+                                             unsigned char **built,
+                                             size_t *built_len) {
+        return scep_create_pending_reply_wop7($self, key, cert,
+                                              transaction_id, data, len,
+                                              built, built_len);
+    }
+    scep_handle_rc create_error_reply(const char *key, const char *cert,
+                                      const unsigned char *data, size_t len,
+                                      const char *fail_info,
+                                      unsigned char **built,
+                                      size_t *built_len) {
+        return scep_create_error_reply($self, key, cert, data, len,
+                                       fail_info, built, built_len);
+    }
+    scep_handle_rc create_error_reply_wop7(const char *key,
+                                           const char *cert,
+                                           const char *transaction_id,
+                                           const unsigned char *data,
+                                           size_t len,
+                                           const char *fail_info,
+                                           unsigned char **built,
+                                           size_t *built_len) {
+        return scep_create_error_reply_wop7($self, key, cert, transaction_id,
+                                            data, len, fail_info, built,
+                                            built_len);
+    }
+    scep_handle_rc create_certificate_reply(const char *key,
+                                            const char *cert,
+                                            const unsigned char *data,
+                                            size_t len, const char *certs,
+                                            unsigned char **built,
+                                            size_t *built_len) {
+        return scep_create_certificate_reply($self, key, cert, data, len,
+                                             certs, built, built_len);
+    }
+    scep_handle_rc create_certificate_reply_wop7(
+        const char *key, const char *cert, const char *transaction_id,
+        const unsigned char *data, size_t len, const char *enc_cert,
+        const char *certs, unsigned char **built, size_t *built_len) {
+        return scep_create_certificate_reply_wop7($self, key, cert,
+                                                  transaction_id, data, len,
+                                                  enc_cert, certs, built,
+                                                  built_len);
+    }
+    scep_handle_rc create_crl_reply(const char *key, const char *cert,
+                                    const unsigned char *data, size_t len,
+                                    const char *crl, unsigned char **built,
+                                    size_t *built_len) {
+        return scep_create_crl_reply($self, key, cert, data, len, crl, built,
+                                     built_len);
+    }
+    scep_handle_rc create_crl_reply_wop7(
+        const char *key, const char *cert, const char *transaction_id,
+        const unsigned char *data, size_t len, const char *enc_cert,
+        const char *crl, unsigned char **built, size_t *built_len) {
+        return scep_create_crl_reply_wop7($self, key, cert, transaction_id,
+                                          data, len, enc_cert, crl, built,
+                                          built_len);
+    }
+
+    /* Certs-only bundles: GetCACert, and the signed GetNextCACert. */
+    scep_handle_rc create_certs_only(const char *chain, const char *key,
+                                     const char *cert,
+                                     unsigned char **built,
+                                     size_t *built_len) {
+        return scep_create_certs_only($self, chain, key, cert, built,
+                                      built_len);
+    }
+    scep_handle_rc create_nextca_reply(const char *chain, const char *cert,
+                                       const char *key,
+                                       unsigned char **built,
+                                       size_t *built_len) {
+        return scep_create_nextca_reply($self, chain, cert, key, built,
+                                        built_len);
+    }
+
+    /* Reading. */
+    struct scep_message *parse(const unsigned char *data, size_t len,
+                               const char *verify_cert = NULL) {
+        return scep_parse($self, data, len, verify_cert);
+    }
+    struct scep_message *unwrap(const unsigned char *data, size_t len,
+                                const char *sig_cert, const char *enc_cert,
+                                const char *enc_key) {
+        return scep_unwrap($self, data, len, sig_cert, enc_cert, enc_key);
+    }
+    struct scep_message *read_ca_certs(const unsigned char *data,
+                                       size_t len) {
+        return scep_read_ca_certs($self, data, len);
+    }
+    scep_handle_rc decode_input(const unsigned char *data, size_t len,
+                                unsigned char **out, size_t *out_len) {
+        return scep_decode_input($self, data, len, out, out_len);
+    }
+    scep_handle_int parse_capabilities(const unsigned char *data,
+                                       size_t len) {
+        return scep_parse_capabilities($self, (const char *)data, len);
+    }
+
+    int last_status() {
+        return scep_last_status($self);
+    }
+    const char *last_error() {
+        return scep_last_error($self);
+    }
+}
+
+/* ---- 5. Message ------------------------------------------------------- */
+
+%rename(last_status) scep_message::status_of_last_call;
+%rename(last_error) scep_message::error_of_last_call;
+
+%extend scep_message {
+    ~scep_message() {
+        scep_message_free($self);
+    }
+
+    scep_message_text transaction_id() {
+        return scep_get_transaction_id($self);
+    }
+    scep_message_text message_type() {
+        return scep_get_message_type($self);
+    }
+    scep_message_text pki_status() {
+        return scep_get_pki_status($self);
+    }
+    scep_message_text fail_info() {
+        return scep_get_fail_info($self);
+    }
+    scep_message_text fail_info_text() {
+        return scep_get_fail_info_text($self);
+    }
+    scep_message_rc sender_nonce(unsigned char **out, size_t *out_len) {
+        return scep_get_sender_nonce($self, out, out_len);
+    }
+    scep_message_rc recipient_nonce(unsigned char **out, size_t *out_len) {
+        return scep_get_recipient_nonce($self, out, out_len);
+    }
+    scep_message_text digest() {
+        return scep_get_digest($self);
+    }
+    scep_message_text cipher() {
+        return scep_get_cipher($self);
+    }
+    bool signature_verified() {
+        return scep_get_signature_verified($self) == 1;
+    }
+    scep_message_text signer_cert() {
+        return scep_get_signer_cert($self);
+    }
+    scep_message_text pkcs10() {
+        return scep_get_pkcs10($self);
+    }
+    scep_message_text cert() {
+        return scep_get_cert($self);
+    }
+    scep_message_text crl() {
+        return scep_get_crl($self);
+    }
+    scep_message_text subject() {
+        return scep_get_subject($self);
+    }
+    scep_message_text issuer() {
+        return scep_get_issuer($self);
+    }
+    scep_message_text getcert_serial() {
+        return scep_get_getcert_serial($self);
+    }
+    scep_message_text challenge_password() {
+        return scep_get_challenge_password($self);
+    }
+    scep_message_text ca_cert() {
+        return scep_get_ca_cert($self);
+    }
+    scep_message_text ra_signing_cert() {
+        return scep_get_ra_signing_cert($self);
+    }
+    scep_message_text ra_encryption_cert() {
+        return scep_get_ra_encryption_cert($self);
+    }
+
+    /* Renamed to last_status and last_error: the C names are taken. */
+    int status_of_last_call() {
+        return scep_message_last_status($self);
+    }
+    const char *error_of_last_call() {
+        return scep_message_last_error($self);
+    }
+}
+
+/* ==== 6. Per-language extras =========================================== */
+
+/* ---- Python: the error classes, properties, __repr__ ----------------- */
+#if defined(SWIGPYTHON)
+%init %{
+    {
+        PyObject *base;
+        char qualified[64];
+        int i;
+
+        base = PyErr_NewExceptionWithDoc(
+            "scep.Error", "A libscep call failed; .status holds the code, "
+            ".status_name its name.", NULL, NULL);
+        scep_python_errors[0] = base;
+        PyModule_AddObject(m, "Error", base);
+        Py_INCREF(base);
+        for (i = 1; i < SCEP_ERROR_CLASS_COUNT; i++) {
+            snprintf(qualified, sizeof(qualified), "scep.%s",
+                     scep_error_class_names[i]);
+            scep_python_errors[i] = PyErr_NewException(qualified, base,
+                                                       NULL);
+            Py_INCREF(scep_python_errors[i]);
+            PyModule_AddObject(m, scep_error_class_names[i],
+                               scep_python_errors[i]);
+        }
+    }
+%}
+
+%pythoncode %{
+Error = _scep.Error
+InvalidArgumentError = _scep.InvalidArgumentError
+OutOfMemoryError = _scep.OutOfMemoryError
+FormatError = _scep.FormatError
+KeyLoadError = _scep.KeyLoadError
+CertificateError = _scep.CertificateError
+AlgorithmError = _scep.AlgorithmError
+MessageAttributeError = _scep.MessageAttributeError
+VerifyError = _scep.VerifyError
+DecryptError = _scep.DecryptError
+ContentError = _scep.ContentError
+StateError = _scep.StateError
+LimitError = _scep.LimitError
+FileError = _scep.FileError
+PKCS11Error = _scep.PKCS11Error
+InternalError = _scep.InternalError
+%}
+
+%extend scep_handle {
+%pythoncode %{
+    sigalg = property(get_sigalg, set_sigalg,
+                      doc="The signing digest, None for the default.")
+    encalg = property(get_encalg, set_encalg,
+                      doc="The content cipher, None for the default.")
+
+    def __repr__(self):
+        return "<scep.Handle sigalg=%r encalg=%r>" % (self.sigalg,
+                                                       self.encalg)
+%}
+}
+
+%extend scep_message {
+%pythoncode %{
+    def _optional(self, getter):
+        try:
+            return getter()
+        except StateError:
+            return None
+
+    @property
+    def verified(self):
+        """True when the signature was checked and verified."""
+        return self.signature_verified()
+
+    def __repr__(self):
+        parts = ["type=%s" % self._optional(self.message_type)]
+        for name, getter in (("transaction_id", self.transaction_id),
+                             ("pki_status", self.pki_status),
+                             ("fail_info", self.fail_info)):
+            value = self._optional(getter)
+            if value is not None:
+                parts.append("%s=%s" % (name, value))
+        return "<scep.Message %s>" % " ".join(parts)
+%}
+}
+#endif
+
+/* ---- Ruby: SCEP::Error and its subclasses, predicates ---------------- */
+#if defined(SWIGRUBY)
+%header %{
+SWIGEXPORT void Init_SCEP(void);
+SWIGEXPORT void Init_scep(void);
+
+/* require 'scep' loads scep.so and calls this. */
+void Init_scep(void)
+{
+    Init_SCEP();
+}
+%}
+
+%init %{
+    {
+        VALUE base;
+        int i;
+
+        base = rb_define_class_under(mSCEP, "Error", rb_eStandardError);
+        rb_define_attr(base, "status", 1, 0);
+        rb_define_attr(base, "status_name", 1, 0);
+        scep_ruby_errors[0] = base;
+        rb_gc_register_address(&scep_ruby_errors[0]);
+        for (i = 1; i < SCEP_ERROR_CLASS_COUNT; i++) {
+            scep_ruby_errors[i] = rb_define_class_under(
+                mSCEP, scep_error_class_names[i], base);
+            rb_gc_register_address(&scep_ruby_errors[i]);
+        }
+    }
+%}
+
+%rename("signature_verified?") scep_message::is_signature_verified;
+%rename("success?") scep_message::is_success;
+%rename("failure?") scep_message::is_failure;
+%rename("pending?") scep_message::is_pending;
+
+%extend scep_message {
+    bool is_signature_verified() {
+        return scep_get_signature_verified($self) == 1;
+    }
+
+    /* PKI status predicates; false for messages that are not a CertRep. */
+    bool is_success() {
+        const char *status = scep_get_pki_status($self);
+
+        return status != NULL && strcmp(status, "SUCCESS") == 0;
+    }
+    bool is_failure() {
+        const char *status = scep_get_pki_status($self);
+
+        return status != NULL && strcmp(status, "FAILURE") == 0;
+    }
+    bool is_pending() {
+        const char *status = scep_get_pki_status($self);
+
+        return status != NULL && strcmp(status, "PENDING") == 0;
+    }
+}
+#endif
+
+/* ---- Tcl: package scep, commands in namespace scep ------------------- */
+#if defined(SWIGTCL)
+/*
+ * The wrapper provides the package itself; pkgIndex.tcl next to scep.so
+ * (written by swig/CMakeLists.txt) lets package require scep find it.
+ * Objects are commands: delete them with "rename $obj {}" or
+ * "$obj -delete".
+ */
+#endif
+
+/* ---- Perl: package scep, classes scep::Handle and scep::Message ------ */
+#if defined(SWIGPERL)
+%perlcode %{
+our $last_status = 0;
+our $last_status_name = 'SCEP_OK';
+%}
+#endif
