@@ -147,14 +147,35 @@ SCEP_EXTERN int scep_set_log_callback(SCEP *handle, scep_log_callback fn,
 /* ---- PKCS#11 keys ------------------------------------------------------ */
 
 /*
- * Takes private keys from a PKCS#11 token through libp11.  After this call
- * any private-key argument may be a PKCS#11 URI
- * ("pkcs11:token=ca;id=%01;type=private") or a bare hex key id ("01ab"),
- * and any certificate argument a "pkcs11:" URI of a certificate object.
- * The token is chosen by label, or by slot index when label is NULL and
- * slot >= 0, or is the first token with keys when neither is given.
- * The PIN is given, or read from an environment variable with
- * scep_set_pkcs11_pin_env().
+ * Takes private keys from a PKCS#11 token through libp11.  module_path
+ * names the PKCS#11 module (e.g. /usr/lib/softhsm/libsofthsm2.so); NULL
+ * removes the handle's token.  The token is chosen by label, or by slot
+ * index (0 for the first slot the module lists) when token_label is NULL
+ * and slot >= 0, or is the first initialised token when neither is given.
+ * A PIN given here logs in at once, so a wrong PIN fails this call; with
+ * pin NULL, scep_set_pkcs11_pin_env() names a variable read when a key is
+ * first needed.  The library keeps its own copy of the PIN, cleanses it
+ * when freed, and never writes it to an error or log.  On failure the
+ * handle is left with no token at all.
+ *
+ * After this call a private-key argument may be:
+ *  - a PKCS#11 URI (RFC 7512) such as "pkcs11:id=%01%ab;type=private" or
+ *    "pkcs11:token=ca;object=signer": id, object (the label) and type
+ *    choose the key; token, manufacturer, serial, model and slot-* choose
+ *    another token of the same module (logged in with the same PIN);
+ *    query attributes (after '?') are refused;
+ *  - a bare hex key id such as "01ab" or "FFFF": up to 128 hex digits, an
+ *    even number, and nothing else.  Such a text cannot be a key: PEM has
+ *    its armour, and base64 of DER always starts with 'M' (the SEQUENCE
+ *    tag).  Hex ids are recognised only on a handle with a token;
+ *    elsewhere they fail as unreadable keys.
+ * A certificate argument may be a "pkcs11:" URI of a certificate object
+ * ("pkcs11:id=%01;type=cert").  PEM and base64 keys keep working as before.
+ *
+ * A module is loaded once per process and shared by every handle that
+ * names it (PKCS#11 allows no other way); it is unloaded when the last of
+ * them is freed.  A token's login is shared the same way, and a handle
+ * whose PIN differs from the one the token was opened with is refused.
  */
 SCEP_EXTERN int scep_set_pkcs11(SCEP *handle, const char *module_path,
                                 const char *pin, const char *token_label,

@@ -194,8 +194,10 @@ SCEP_MESSAGE *scep_read_message(SCEP *h, const unsigned char *data,
 
 struct scep_pkcs11;
 int scep_pkcs11_is_reference(SCEP *h, const char *text);
-EVP_PKEY *scep_pkcs11_load_key(SCEP *h, const char *reference);
-X509 *scep_pkcs11_load_cert(SCEP *h, const char *reference);
+EVP_PKEY *scep_pkcs11_load_key(SCEP *h, const char *reference,
+                               const char *what);
+X509 *scep_pkcs11_load_cert(SCEP *h, const char *reference,
+                            const char *what);
 void scep_pkcs11_free(struct scep_pkcs11 *p);
 
 #endif /* SCEP_INTERNAL_H */

@@ -214,7 +214,7 @@ EVP_PKEY *scep_load_key(SCEP *h, const char *text, const char *what)
     if (missing(h, text, what))
         return NULL;
     if (scep_pkcs11_is_reference(h, text))
-        return scep_pkcs11_load_key(h, text);
+        return scep_pkcs11_load_key(h, text, what);
 
     if (fingerprint(CACHE_KEY, text, print) == 0 &&
         (key = cache_get(h, CACHE_KEY, print)) != NULL)
@@ -259,7 +259,7 @@ X509 *scep_load_cert(SCEP *h, const char *text, const char *what)
     if (missing(h, text, what))
         return NULL;
     if (strncmp(text, "pkcs11:", 7) == 0)
-        return scep_pkcs11_load_cert(h, text);
+        return scep_pkcs11_load_cert(h, text, what);
 
     if (fingerprint(CACHE_CERT, text, print) == 0 &&
         (cert = cache_get(h, CACHE_CERT, print)) != NULL)
