@@ -21,7 +21,10 @@ URL=http://127.0.0.1:8080/scep
 cd "$WORK"
 
 stop() {
-    [ -n "${server:-}" ] && kill "$server" 2>/dev/null && wait "$server"
+    if [ -n "${server:-}" ]; then
+        kill "$server" 2>/dev/null
+        wait "$server" 2>/dev/null || true
+    fi
     rm -rf "$WORK"
 }
 trap stop EXIT
