@@ -256,20 +256,21 @@ int scep_set_output_format(SCEP *h, int format)
 /* ---- Algorithms ------------------------------------------------------ */
 
 static CRYPTO_ONCE legacy_once = CRYPTO_ONCE_STATIC_INIT;
-static int legacy_loaded;
+static OSSL_PROVIDER *default_provider, *legacy_provider;
 
 static void load_legacy(void)
 {
     /* Loading any provider explicitly stops OpenSSL from loading the
-     * default one implicitly, so both are loaded; neither is unloaded. */
-    legacy_loaded = OSSL_PROVIDER_load(NULL, "default") != NULL &&
-                    OSSL_PROVIDER_load(NULL, "legacy") != NULL;
+     * default one implicitly, so both are loaded.  They stay loaded for
+     * the life of the process: other handles may be using them. */
+    default_provider = OSSL_PROVIDER_load(NULL, "default");
+    legacy_provider = OSSL_PROVIDER_load(NULL, "legacy");
 }
 
 int scep_need_legacy(SCEP *h)
 {
     if (!CRYPTO_THREAD_run_once(&legacy_once, load_legacy) ||
-        !legacy_loaded)
+        default_provider == NULL || legacy_provider == NULL)
         return scep_fail(h, SCEP_ERR_ALGORITHM,
                          "OpenSSL's legacy provider, needed for single DES "
                          "and old PEM key encryption, cannot be loaded");

@@ -168,7 +168,7 @@ static void test_reply_signers(void)
 
 static void test_missing_values(void)
 {
-    struct built req = der_request(), reply = {NULL, 0};
+    struct built req = der_request(), reply = {NULL, 0}, none = {NULL, 0};
     SCEP *h = scep_create_handle();
     SCEP_MESSAGE *m = scep_parse(h, req.data, req.len, NULL);
 
@@ -190,7 +190,8 @@ static void test_missing_values(void)
                                     &reply.data, &reply.len) == 0);
     /* A reply is not a request to answer. */
     CHECK(scep_create_pending_reply(h, ca_key, ca_cert, reply.data,
-                                    reply.len, &req.data, &req.len) == -1);
+                                    reply.len, &none.data, &none.len) == -1);
+    CHECK(none.data == NULL && none.len == 0);
     CHECK_ERROR(h, SCEP_ERR_ARGUMENT, "itself a CertRep");
     /* PENDING is never decrypted, so no key is needed. */
     m = scep_unwrap(h, reply.data, reply.len, ca_cert, NULL, NULL);
