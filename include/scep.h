@@ -152,11 +152,12 @@ SCEP_EXTERN int scep_set_log_callback(SCEP *handle, scep_log_callback fn,
  * removes the handle's token.  The token is chosen by label, or by slot
  * index (0 for the first slot the module lists) when token_label is NULL
  * and slot >= 0, or is the first initialised token when neither is given.
- * A PIN given here logs in at once, so a wrong PIN fails this call; with
- * pin NULL, scep_set_pkcs11_pin_env() names a variable read when a key is
- * first needed.  The library keeps its own copy of the PIN, cleanses it
- * when freed, and never writes it to an error or log.  On failure the
- * handle is left with no token at all.
+ * A PIN given here logs in at once, so a wrong PIN fails this call.  With
+ * pin NULL the PIN comes from the variable scep_set_pkcs11_pin_env()
+ * names (before or after this call): read here when it is set, else when
+ * a key is first needed.  The library keeps its own copy of a given PIN,
+ * cleanses it when freed, and never writes a PIN to an error or log.  On
+ * failure the handle is left with no token at all.
  *
  * After this call a private-key argument may be:
  *  - a PKCS#11 URI (RFC 7512) such as "pkcs11:id=%01%ab;type=private" or
@@ -180,6 +181,8 @@ SCEP_EXTERN int scep_set_log_callback(SCEP *handle, scep_log_callback fn,
 SCEP_EXTERN int scep_set_pkcs11(SCEP *handle, const char *module_path,
                                 const char *pin, const char *token_label,
                                 int slot);
+/* Reads the PIN from this environment variable from now on, in place of
+ * a PIN given before; NULL forgets the variable. */
 SCEP_EXTERN int scep_set_pkcs11_pin_env(SCEP *handle, const char *variable);
 
 /* ---- Building messages ----------------------------------------------- */

@@ -55,6 +55,7 @@ struct module {
     struct module *next;
 };
 
+/* A handle's token; module is NULL while only a PIN variable is known. */
 struct scep_pkcs11 {
     struct module *module;
     unsigned slot;                     /* the handle's token */
@@ -512,8 +513,10 @@ static int login_failed(const struct module *m, unsigned slot,
     return failed(f, SCEP_ERR_PKCS11, "cannot log in to token '%s'", label);
 }
 
-/* Logs in to the token unless this PIN already did; no PIN, no login. */
-static int login(struct scep_pkcs11 *p, unsigned slot, struct failure *f)
+/* Logs in to the token unless this PIN already did; no PIN, no login.
+ * An unset PIN variable is an error only when a key is wanted now. */
+static int login(struct scep_pkcs11 *p, unsigned slot, int now,
+                 struct failure *f)
 {
     struct module *m = p->module;
     PKCS11_SLOT *s = &m->slots[slot];
@@ -521,7 +524,7 @@ static int login(struct scep_pkcs11 *p, unsigned slot, struct failure *f)
     unsigned char print[32];
     int rc = 0;
 
-    if (pin == NULL && p->pin_env != NULL)
+    if (pin == NULL && p->pin_env != NULL && now)
         return failed(f, SCEP_ERR_PKCS11,
                       "the PIN variable %s is not set", p->pin_env);
     if (pin == NULL)
@@ -649,18 +652,23 @@ static X509 *find_cert(struct scep_pkcs11 *p, const struct reference *r,
 
 /* ---- The hooks objects.c calls ----------------------------------------- */
 
+static int has_token(const SCEP *h)
+{
+    return h->pkcs11 != NULL && h->pkcs11->module != NULL;
+}
+
 int scep_pkcs11_is_reference(SCEP *h, const char *text)
 {
     if (strncmp(text, "pkcs11:", 7) == 0)
         return 1;
     /* DER always starts with a SEQUENCE (0x30), so base64 DER starts
      * with 'M': an all-hex text is never a key, and short ones are ids. */
-    return h->pkcs11 != NULL && is_hex_id(text);
+    return has_token(h) && is_hex_id(text);
 }
 
 static int need_token(SCEP *h, const char *what)
 {
-    if (h->pkcs11 != NULL)
+    if (has_token(h))
         return 0;
     return scep_fail(h, SCEP_ERR_PKCS11,
                      "the %s is a PKCS#11 reference but the handle has no "
@@ -673,7 +681,7 @@ static int prepare(SCEP *h, const char *text, struct reference *r,
 {
     if (parse_reference(r, text, f) != 0 ||
         pick_slot(h->pkcs11, r, slot, f) != 0 ||
-        login(h->pkcs11, *slot, f) != 0)
+        login(h->pkcs11, *slot, 1, f) != 0)
         return -1;
     return 0;
 }
@@ -775,30 +783,32 @@ static int choose_slot(struct scep_pkcs11 *p, const char *label, int slot,
     return 0;
 }
 
+/* Takes pin_env over, whatever the outcome. */
 static struct scep_pkcs11 *configure(const char *path, const char *pin,
-                                     const char *label, int slot,
-                                     struct failure *f)
+                                     char *pin_env, const char *label,
+                                     int slot, struct failure *f)
 {
     struct scep_pkcs11 *p = calloc(1, sizeof(*p));
 
     if (p == NULL || (pin != NULL && (p->pin = copy_secret(pin)) == NULL)) {
         failed(f, SCEP_ERR_MEMORY, "out of memory");
+        free(pin_env);
         free(p);
         return NULL;
     }
+    p->pin_env = pin_env;
 
     pthread_mutex_lock(&modules_lock);
     if ((p->module = module_acquire(path, f)) == NULL ||
         choose_slot(p, label, slot, path, f) != 0 ||
-        login(p, p->slot, f) != 0) {
+        login(p, p->slot, 0, f) != 0) {
         module_release(p->module);
         p->module = NULL;
     }
     pthread_mutex_unlock(&modules_lock);
 
     if (p->module == NULL) {
-        free_secret(p->pin);
-        free(p);
+        scep_pkcs11_free(p);
         return NULL;
     }
     return p;
@@ -809,6 +819,7 @@ int scep_set_pkcs11(SCEP *h, const char *module_path, const char *pin,
 {
     struct failure f = {0, ""};
     struct scep_pkcs11 *p = NULL;
+    char *pin_env = NULL;
 
     if (h == NULL)
         return -1;
@@ -816,6 +827,11 @@ int scep_set_pkcs11(SCEP *h, const char *module_path, const char *pin,
         return scep_fail(h, SCEP_ERR_ARGUMENT,
                          "the PKCS#11 module path is empty");
 
+    /* A PIN variable named before stays, unless a PIN is given now. */
+    if (h->pkcs11 != NULL && pin == NULL && module_path != NULL) {
+        pin_env = h->pkcs11->pin_env;
+        h->pkcs11->pin_env = NULL;
+    }
     /* The old token goes first: a failed reconfiguration must not leave
      * the handle signing with a token the caller meant to replace. */
     scep_pkcs11_free(h->pkcs11);
@@ -825,7 +841,8 @@ int scep_set_pkcs11(SCEP *h, const char *module_path, const char *pin,
         return 0;
     }
 
-    if ((p = configure(module_path, pin, token_label, slot, &f)) == NULL)
+    p = configure(module_path, pin, pin_env, token_label, slot, &f);
+    if (p == NULL)
         return report(h, &f);
     h->pkcs11 = p;
     scep_log(h, SCEP_LOG_INFO, "PKCS#11 token '%s' of %s",
@@ -840,18 +857,24 @@ int scep_set_pkcs11_pin_env(SCEP *h, const char *variable)
 
     if (h == NULL)
         return -1;
-    if (h->pkcs11 == NULL)
-        return scep_fail(h, SCEP_ERR_PKCS11,
-                         "no PKCS#11 token is configured: call "
-                         "scep_set_pkcs11() first");
     if (variable != NULL && *variable == '\0')
         return scep_fail(h, SCEP_ERR_ARGUMENT,
                          "the PIN variable name is empty");
     if (variable != NULL && (copy = scep_strdup(variable)) == NULL)
         return scep_fail(h, SCEP_ERR_MEMORY, "out of memory");
 
+    /* Named before scep_set_pkcs11(), the variable waits for it. */
+    if (h->pkcs11 == NULL &&
+        (h->pkcs11 = calloc(1, sizeof(*h->pkcs11))) == NULL) {
+        free(copy);
+        return scep_fail(h, SCEP_ERR_MEMORY, "out of memory");
+    }
     free(h->pkcs11->pin_env);
     h->pkcs11->pin_env = copy;
+    if (copy != NULL) {
+        free_secret(h->pkcs11->pin);
+        h->pkcs11->pin = NULL;
+    }
     scep_ok(h);
     return 0;
 }

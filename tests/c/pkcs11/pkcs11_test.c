@@ -349,8 +349,8 @@ static void test_configuration_errors(void)
     /* A failed configuration leaves the handle without a token. */
     CHECK(sign(h, CLIENT_URI) == -1);
     CHECK_ERROR(h, SCEP_ERR_PKCS11, "the handle has no token");
-    CHECK(scep_set_pkcs11_pin_env(h, "SCEP_TEST_PIN") == -1);
-    CHECK_ERROR(h, SCEP_ERR_PKCS11, "call scep_set_pkcs11() first");
+    CHECK(scep_set_pkcs11_pin_env(h, "") == -1);
+    CHECK_ERROR(h, SCEP_ERR_ARGUMENT, "PIN variable name is empty");
 
     /* By slot index, and the first token when nothing is named. */
     CHECK(scep_set_pkcs11(h, module, PIN, NULL, 0) == 0);
@@ -453,6 +453,20 @@ static void test_pin_from_environment(void)
     setenv("SCEP_TEST_PIN", PIN, 1);
     CHECK(sign(h, "02") == 0);
     CHECK(last_log != NULL);
+    scep_cleanup(h);
+
+    /* Named first, the variable serves the token configured next, which
+     * logs in at once; a wrong PIN in it fails there. */
+    h = watched_handle();
+    CHECK(scep_set_pkcs11_pin_env(h, "SCEP_TEST_PIN") == 0);
+    CHECK(sign(h, CLIENT_URI) == -1);
+    CHECK_ERROR(h, SCEP_ERR_PKCS11, "the handle has no token");
+    CHECK(scep_set_pkcs11(h, module, NULL, LABEL, -1) == 0);
+    CHECK(sign(h, "02") == 0);
+    setenv("SCEP_TEST_PIN", WRONG_PIN, 1);
+    CHECK(scep_set_pkcs11(h, module, NULL, LABEL, -1) == -1);
+    CHECK_ERROR(h, SCEP_ERR_PKCS11, "wrong PIN for token");
+    CHECK(strstr(scep_last_error(h), WRONG_PIN) == NULL);
     CHECK(!pin_logged);
     unsetenv("SCEP_TEST_PIN");
     scep_cleanup(h);
