@@ -300,13 +300,19 @@ SCEP_EXTERN void scep_free(void *buffer);
 
 /*
  * parse: reads the SignedData and its SCEP attributes and verifies the
- * signature against the signer certificate included in the message, or
- * against verify_cert (may be NULL) for replies that carry none.
- * Nothing is decrypted.
+ * signature.  Nothing is decrypted.  verify_cert (may be NULL) is the
+ * certificate the caller trusts:
+ *  - a CertRep given a verify_cert must be signed by it or by a
+ *    certificate it issued (an RA certificate included in the reply);
+ *    without one, by the signer certificate the reply includes;
+ *  - a request is verified against the signer certificate it includes
+ *    (verify_cert is used instead only when it is that signer).
+ * A signature that does not verify is always an error.
  *
- * unwrap: parse, verify against sig_cert (NULL: the included signer),
- * decrypt with enc_cert and enc_key and decode the content according to
- * the message type.  FAILURE and PENDING replies are never decrypted.
+ * unwrap: parse (sig_cert playing the part of verify_cert), then decrypt
+ * with enc_cert and enc_key and decode the content according to the
+ * message type.  FAILURE and PENDING replies are never decrypted, so they
+ * need no key.
  *
  * The message does not refer to the handle afterwards: either may be
  * freed first.
