@@ -365,7 +365,8 @@ SCEP_EXTERN int scep_get_recipient_nonce(SCEP_MESSAGE *message,
 
 /* The algorithms the message was made with, as OpenSSL short names. */
 SCEP_EXTERN const char *scep_get_digest(SCEP_MESSAGE *message);
-/* Known after unwrap of an enveloped message only. */
+/* The envelope's cipher, read from its algorithm identifier (no
+ * decryption needed); messages without an envelope have none. */
 SCEP_EXTERN const char *scep_get_cipher(SCEP_MESSAGE *message);
 
 /* 1 when the signature was checked and verified. */
