@@ -275,10 +275,10 @@ static long pct_decode(const char *value, size_t len, unsigned char *out,
     return (long)n;
 }
 
-static int set_text(char *field, const char *value, size_t len,
-                    const char *name, struct failure *f)
+static int set_text(char *field, size_t size, const char *value,
+                    size_t len, const char *name, struct failure *f)
 {
-    long n = pct_decode(value, len, (unsigned char *)field, MAX_TEXT - 1);
+    long n = pct_decode(value, len, (unsigned char *)field, size - 1);
 
     if (n < 0 || memchr(field, '\0', (size_t)n) != NULL)
         return failed(f, SCEP_ERR_ARGUMENT,
@@ -341,14 +341,12 @@ static int parse_attribute(struct reference *r, const char *attr,
     if (name_len == 2 && memcmp(attr, "id", 2) == 0)
         return set_id(r, value, value_len, f);
     if (name_len == 4 && memcmp(attr, "type", 4) == 0)
-        return value_len < sizeof(r->type)
-                   ? set_text(r->type, value, value_len, "type", f)
-                   : failed(f, SCEP_ERR_ARGUMENT,
-                            "the PKCS#11 URI has an unknown type");
+        return set_text(r->type, sizeof(r->type), value, value_len, "type",
+                        f);
     if (name_len == 7 && memcmp(attr, "slot-id", 7) == 0)
-        return value_len < sizeof(r->slot_id) &&
-                       strspn(value, "0123456789") == value_len
-                   ? set_text(r->slot_id, value, value_len, "slot-id", f)
+        return strspn(value, "0123456789") >= value_len
+                   ? set_text(r->slot_id, sizeof(r->slot_id), value,
+                              value_len, "slot-id", f)
                    : failed(f, SCEP_ERR_ARGUMENT,
                             "the PKCS#11 URI has a malformed slot-id");
     /* One module per handle: the library-* attributes have nothing
@@ -356,7 +354,7 @@ static int parse_attribute(struct reference *r, const char *attr,
     if (name_len > 8 && memcmp(attr, "library-", 8) == 0)
         return 0;
     if ((field = text_field(r, attr, name_len)) != NULL)
-        return set_text(field, value, value_len, "attribute", f);
+        return set_text(field, MAX_TEXT, value, value_len, "attribute", f);
     return failed(f, SCEP_ERR_ARGUMENT,
                   "the PKCS#11 URI has an unknown attribute '%.*s'",
                   (int)name_len, attr);
@@ -574,19 +572,36 @@ static int check_type(const struct reference *r, const char *type,
                   "not '%s'", what, r->type, type);
 }
 
+/* Exactly one object must match; else says what went wrong.  kind is
+ * "private key" or "certificate". */
+static int one_match(unsigned count, const char *kind,
+                     const struct reference *r, const char *token,
+                     const char *hint, const char *what, struct failure *f)
+{
+    char wanted[2 * MAX_ID_BYTES + MAX_TEXT + 32];
+
+    describe(r, wanted, sizeof(wanted));
+    if (count == 0)
+        return failed(f, SCEP_ERR_PKCS11, "no %s with %s on token '%s'%s",
+                      kind, wanted[0] ? wanted : "any id", token, hint);
+    if (count > 1)
+        return failed(f, SCEP_ERR_PKCS11, "%u %ss on token '%s' match the "
+                      "%s; give an id or a label", count, kind, token,
+                      what);
+    return 0;
+}
+
 static EVP_PKEY *find_key(struct scep_pkcs11 *p, const struct reference *r,
                           unsigned slot, const char *what, struct failure *f)
 {
-    PKCS11_TOKEN *token = p->module->slots[slot].token;
+    const char *label = label_of(p->module, slot);
     PKCS11_KEY *keys = NULL, *found = NULL;
     unsigned n = 0, i, count = 0;
-    char wanted[2 * MAX_ID_BYTES + MAX_TEXT + 32];
     EVP_PKEY *key;
 
-    describe(r, wanted, sizeof(wanted));
-    if (PKCS11_enumerate_keys(token, &keys, &n) != 0) {
+    if (PKCS11_enumerate_keys(p->module->slots[slot].token, &keys, &n)) {
         failed(f, SCEP_ERR_PKCS11, "cannot list the keys of token '%s'",
-               label_of(p->module, slot));
+               label);
         return NULL;
     }
     for (i = 0; i < n; i++)
@@ -594,38 +609,28 @@ static EVP_PKEY *find_key(struct scep_pkcs11 *p, const struct reference *r,
             count++ == 0)
             found = &keys[i];
 
-    if (count == 0) {
-        failed(f, SCEP_ERR_PKCS11, "no private key with %s on token '%s'%s",
-               wanted[0] ? wanted : "any id", label_of(p->module, slot),
-               p->module->logged_in[slot] ? "" : " (no PIN was given)");
+    /* Private keys are invisible until a login. */
+    if (one_match(count, "private key", r, label,
+                  p->module->logged_in[slot] ? "" : " (no PIN was given)",
+                  what, f) != 0)
         return NULL;
-    }
-    if (count > 1) {
-        failed(f, SCEP_ERR_PKCS11, "%u private keys on token '%s' match "
-               "the %s; give an id or a label", count,
-               label_of(p->module, slot), what);
-        return NULL;
-    }
     if ((key = PKCS11_get_private_key(found)) == NULL)
-        failed(f, SCEP_ERR_PKCS11, "the private key with %s on token '%s' "
-               "cannot be used", wanted, label_of(p->module, slot));
+        failed(f, SCEP_ERR_PKCS11, "the %s on token '%s' cannot be used",
+               what, label);
     return key;
 }
 
 static X509 *find_cert(struct scep_pkcs11 *p, const struct reference *r,
                        unsigned slot, const char *what, struct failure *f)
 {
-    PKCS11_TOKEN *token = p->module->slots[slot].token;
+    const char *label = label_of(p->module, slot);
     PKCS11_CERT *certs = NULL, *found = NULL;
     unsigned n = 0, i, count = 0;
-    char wanted[2 * MAX_ID_BYTES + MAX_TEXT + 32];
     X509 *cert;
 
-    describe(r, wanted, sizeof(wanted));
-    if (PKCS11_enumerate_certs(token, &certs, &n) != 0) {
+    if (PKCS11_enumerate_certs(p->module->slots[slot].token, &certs, &n)) {
         failed(f, SCEP_ERR_PKCS11,
-               "cannot list the certificates of token '%s'",
-               label_of(p->module, slot));
+               "cannot list the certificates of token '%s'", label);
         return NULL;
     }
     for (i = 0; i < n; i++)
@@ -634,17 +639,8 @@ static X509 *find_cert(struct scep_pkcs11 *p, const struct reference *r,
             count++ == 0)
             found = &certs[i];
 
-    if (count == 0) {
-        failed(f, SCEP_ERR_PKCS11, "no certificate with %s on token '%s'",
-               wanted[0] ? wanted : "any id", label_of(p->module, slot));
+    if (one_match(count, "certificate", r, label, "", what, f) != 0)
         return NULL;
-    }
-    if (count > 1) {
-        failed(f, SCEP_ERR_PKCS11, "%u certificates on token '%s' match "
-               "the %s; give an id or a label", count,
-               label_of(p->module, slot), what);
-        return NULL;
-    }
     if ((cert = X509_dup(found->x509)) == NULL)
         failed(f, SCEP_ERR_MEMORY, "out of memory");
     return cert;

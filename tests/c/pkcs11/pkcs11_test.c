@@ -197,6 +197,11 @@ static void test_sign_request(void)
     sign_request_with("pkcs11:id=%02", "pkcs11:id=%02;type=cert");
     sign_request_with("pkcs11:token=" LABEL ";object=client",
                       "pkcs11:token=" LABEL ";object=client;type=cert");
+    /* Percent-escapes, the token's other attributes, library-* ignored. */
+    sign_request_with("pkcs11:manufacturer=SoftHSM%20project;"
+                      "model=SoftHSM%20v2;object=cl%69ent;"
+                      "library-manufacturer=anyone",
+                      client_cert);
 }
 
 static void test_unwrap_with_token(void)
