@@ -416,6 +416,26 @@ static void scep_raise(Tcl_Interp *interp, int status, const char *message)
 %typemap(freearg) const char * "";
 #endif
 
+/*
+ * The object a method is called on.  Destroying it explicitly (Python's
+ * __swig_destroy__, Perl's DESTROY, Tcl's delete_ command) clears the
+ * pointer the proxy holds, so a later call raises instead of reaching
+ * freed memory.
+ */
+%typemap(in) struct scep_handle *self (void *argp = 0, int res = 0),
+             struct scep_message *self (void *argp = 0, int res = 0) {
+    res = SWIG_ConvertPtr($input, &argp, $descriptor,
+                          $disown ? ($disown | SWIG_POINTER_CLEAR) : 0);
+    if (!SWIG_IsOK(res)) {
+        %argument_fail(res, "$type", $symname, $argnum);
+    }
+    $1 = ($ltype)argp;
+}
+%typemap(check) struct scep_handle *self, struct scep_message *self {
+    if ($1 == NULL)
+        SCEP_FAIL(SCEP_ERR_ARGUMENT, "this object has already been freed");
+}
+
 /* Parse, unwrap and read_ca_certs make a message the caller owns. */
 %define SCEP_MESSAGE_MAKER(method)
 %newobject scep_handle::method;
