@@ -27,6 +27,10 @@ openssl rsa -in "$client" -traditional -aes256 \
 openssl pkcs8 -topk8 -in "$client" -v2 aes-128-cbc \
     -passout pass:$password -out key1-pkcs8-aes128.pem
 
+# The CA key as a 2015-era server kept it.
+openssl rsa -in "$ca_key" -traditional -des3 -passout pass:ca-secret \
+    -out ca-key-des3.pem
+
 # A 512-bit RSA key, a self-signed SHA-1 certificate that expired in 2016
 # and a SHA-1 CSR with a challengePassword, as 2015-era deployments had.
 openssl genrsa -out legacy-key.pem 512
