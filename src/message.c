@@ -10,7 +10,7 @@
 
 #include "internal.h"
 
-void scep_message_free(SCEP_MESSAGE *m)
+static void free_texts(SCEP_MESSAGE *m)
 {
     char **texts[] = {&m->text_signer,  &m->text_csr,     &m->text_certs,
                       &m->text_crl,     &m->text_subject, &m->text_issuer,
@@ -18,10 +18,17 @@ void scep_message_free(SCEP_MESSAGE *m)
                       &m->text_ra_sign, &m->text_ra_enc};
     size_t i;
 
-    if (m == NULL)
-        return;
     for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
         free(*texts[i]);
+}
+
+/* The addresses of m's members are only taken once m is known not NULL:
+ * &m->member on a NULL m is undefined behaviour. */
+void scep_message_free(SCEP_MESSAGE *m)
+{
+    if (m == NULL)
+        return;
+    free_texts(m);
     free(m->type_name);
     free(m->transaction_id);
     free(m->fail_info_text);

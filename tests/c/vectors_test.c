@@ -44,7 +44,8 @@ static char *subjects(const char *pem)
         const char *end = strstr(begin, "-----END");
         SCEP_MESSAGE *c = scep_read_ca_certs(
             h, (const unsigned char *)begin,
-            end ? (size_t)(end - begin) + 30 : strlen(begin));
+            end ? (size_t)(end - begin) + strcspn(end, "\n")
+                : strlen(begin));
         const char *subject = c ? scep_get_subject(c) : "(unreadable)";
         size_t len = strlen(all);
 
