@@ -238,8 +238,17 @@ static int ask_server(struct session *s)
     cli_verbose("GetCACaps");
     rc = fetch_caps(s->opts.url, s->handle, &caps_text, &s->caps);
     buffer_free(&caps_text);
-    if (rc != CLI_OK)
+
+    /* Servers that predate GetCACaps answer it with an error; RFC 8894
+     * section 3.5.1 has the client assume no capabilities then.  A server
+     * that is not there at all fails at GetCACert below. */
+    if (rc == CLI_NETWORK) {
+        cli_error("GetCACaps failed; assuming the server offers no "
+                  "capabilities");
+        s->caps = 0;
+    } else if (rc != CLI_OK) {
         return rc;
+    }
     if ((rc = choose_algorithms(s)) != CLI_OK)
         return rc;
 
