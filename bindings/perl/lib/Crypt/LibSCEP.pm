@@ -839,7 +839,7 @@ certificate of C<$chain>.  Note the order: the certificate before the key.
 
 Every failure croaks.  The message is libscep's, for example
 
-    the private key is encrypted and no password was given (passin)
+    the signer key is encrypted and no password was given
 
 followed by the caller's file and line.  Wrong arguments to this module
 (a configuration that is not a hash, a missing argument, an unknown
