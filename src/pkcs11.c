@@ -43,13 +43,13 @@
 
 /* One loaded module and what is known about its tokens. */
 struct module {
-    char *path;                        /* as realpath() gives it */
+    char *path; /* as realpath() gives it */
     PKCS11_CTX *ctx;
     PKCS11_SLOT *slots;
     unsigned nslots;
-    unsigned char *opened;             /* per slot: session pool set up */
-    unsigned char *logged_in;          /* per slot */
-    unsigned char (*pin_print)[32];    /* per slot: digest of its PIN */
+    unsigned char *opened;          /* per slot: session pool set up */
+    unsigned char *logged_in;       /* per slot */
+    unsigned char (*pin_print)[32]; /* per slot: digest of its PIN */
     unsigned char salt[16];
     unsigned users;
     struct module *next;
@@ -58,8 +58,8 @@ struct module {
 /* A handle's token; module is NULL while only a PIN variable is known. */
 struct scep_pkcs11 {
     struct module *module;
-    unsigned slot;                     /* the handle's token */
-    char *pin;                         /* cleansed on free */
+    unsigned slot; /* the handle's token */
+    char *pin;     /* cleansed on free */
     char *pin_env;
 };
 
@@ -153,8 +153,7 @@ static struct module *module_load(const char *path, const char *shown,
     if (PKCS11_CTX_load(m->ctx, path) != 0) {
         PKCS11_CTX_free(m->ctx);
         m->ctx = NULL;
-        failed(f, SCEP_ERR_PKCS11, "cannot load the PKCS#11 module %s",
-               shown);
+        failed(f, SCEP_ERR_PKCS11, "cannot load the PKCS#11 module %s", shown);
         goto fail;
     }
     if (PKCS11_enumerate_slots(m->ctx, &m->slots, &m->nslots) != 0) {
@@ -275,15 +274,14 @@ static long pct_decode(const char *value, size_t len, unsigned char *out,
     return (long)n;
 }
 
-static int set_text(char *field, size_t size, const char *value,
-                    size_t len, const char *name, struct failure *f)
+static int set_text(char *field, size_t size, const char *value, size_t len,
+                    const char *name, struct failure *f)
 {
     long n = pct_decode(value, len, (unsigned char *)field, size - 1);
 
     if (n < 0 || memchr(field, '\0', (size_t)n) != NULL)
         return failed(f, SCEP_ERR_ARGUMENT,
-                      "the PKCS#11 URI has a malformed or overlong %s",
-                      name);
+                      "the PKCS#11 URI has a malformed or overlong %s", name);
     field[n] = '\0';
     return 0;
 }
@@ -296,7 +294,8 @@ static int set_id(struct reference *r, const char *value, size_t len,
     if (n <= 0)
         return failed(f, SCEP_ERR_ARGUMENT,
                       "the PKCS#11 URI has an empty, malformed or overlong "
-                      "id (at most %d bytes)", MAX_ID_BYTES);
+                      "id (at most %d bytes)",
+                      MAX_ID_BYTES);
     r->id_len = (size_t)n;
     r->has_id = 1;
     return 0;
@@ -325,8 +324,8 @@ static char *text_field(struct reference *r, const char *name, size_t len)
     return NULL;
 }
 
-static int parse_attribute(struct reference *r, const char *attr,
-                           size_t len, struct failure *f)
+static int parse_attribute(struct reference *r, const char *attr, size_t len,
+                           struct failure *f)
 {
     const char *eq = memchr(attr, '=', len);
     size_t name_len = eq == NULL ? len : (size_t)(eq - attr);
@@ -336,17 +335,16 @@ static int parse_attribute(struct reference *r, const char *attr,
 
     if (value == NULL)
         return failed(f, SCEP_ERR_ARGUMENT,
-                      "the PKCS#11 URI attribute '%.*s' has no value",
-                      (int)len, attr);
+                      "the PKCS#11 URI attribute '%.*s' has no value", (int)len,
+                      attr);
     if (name_len == 2 && memcmp(attr, "id", 2) == 0)
         return set_id(r, value, value_len, f);
     if (name_len == 4 && memcmp(attr, "type", 4) == 0)
-        return set_text(r->type, sizeof(r->type), value, value_len, "type",
-                        f);
+        return set_text(r->type, sizeof(r->type), value, value_len, "type", f);
     if (name_len == 7 && memcmp(attr, "slot-id", 7) == 0)
         return strspn(value, "0123456789") >= value_len
-                   ? set_text(r->slot_id, sizeof(r->slot_id), value,
-                              value_len, "slot-id", f)
+                   ? set_text(r->slot_id, sizeof(r->slot_id), value, value_len,
+                              "slot-id", f)
                    : failed(f, SCEP_ERR_ARGUMENT,
                             "the PKCS#11 URI has a malformed slot-id");
     /* One module per handle: the library-* attributes have nothing
@@ -360,8 +358,7 @@ static int parse_attribute(struct reference *r, const char *attr,
                   (int)name_len, attr);
 }
 
-static int parse_uri(struct reference *r, const char *uri,
-                     struct failure *f)
+static int parse_uri(struct reference *r, const char *uri, struct failure *f)
 {
     const char *p = uri + strlen("pkcs11:");
 
@@ -394,8 +391,7 @@ static int parse_reference(struct reference *r, const char *text,
 
     if (strlen(text) % 2 != 0)
         return failed(f, SCEP_ERR_ARGUMENT,
-                      "the key id %s has an odd number of hex digits",
-                      text);
+                      "the key id %s has an odd number of hex digits", text);
     for (i = 0; text[2 * i] != '\0'; i++)
         r->id[i] = (unsigned char)(hex_value(text[2 * i]) << 4 |
                                    hex_value(text[2 * i + 1]));
@@ -413,12 +409,11 @@ static void describe(const struct reference *r, char *out, size_t size)
     if (r->has_id) {
         used = (size_t)snprintf(out, size, "id ");
         for (i = 0; i < r->id_len && used + 3 < size; i++)
-            used += (size_t)snprintf(out + used, size - used, "%02x",
-                                     r->id[i]);
+            used += (size_t)snprintf(out + used, size - used, "%02x", r->id[i]);
     }
     if (r->object[0] != '\0' && used < size)
-        snprintf(out + used, size - used, "%slabel '%s'",
-                 used > 0 ? ", " : "", r->object);
+        snprintf(out + used, size - used, "%slabel '%s'", used > 0 ? ", " : "",
+                 r->object);
 }
 
 static int matches(const char *wanted, const char *have)
@@ -429,8 +424,7 @@ static int matches(const char *wanted, const char *have)
 static int object_matches(const struct reference *r, const char *label,
                           const unsigned char *id, size_t id_len)
 {
-    if (r->has_id &&
-        (id_len != r->id_len || memcmp(id, r->id, id_len) != 0))
+    if (r->has_id && (id_len != r->id_len || memcmp(id, r->id, id_len) != 0))
         return 0;
     return matches(r->object, label);
 }
@@ -439,9 +433,8 @@ static int object_matches(const struct reference *r, const char *label,
 
 static int names_token(const struct reference *r)
 {
-    return r->token[0] || r->manufacturer[0] || r->serial[0] ||
-           r->model[0] || r->slot_description[0] ||
-           r->slot_manufacturer[0] || r->slot_id[0];
+    return r->token[0] || r->manufacturer[0] || r->serial[0] || r->model[0] ||
+           r->slot_description[0] || r->slot_manufacturer[0] || r->slot_id[0];
 }
 
 static int slot_matches(const struct module *m, unsigned i,
@@ -503,8 +496,7 @@ static int login_failed(const struct module *m, unsigned slot,
     const char *label = label_of(m, slot);
 
     if (reason == P11_PIN_INCORRECT || reason == P11_PIN_LEN_RANGE)
-        return failed(f, SCEP_ERR_PKCS11, "wrong PIN for token '%s'",
-                      label);
+        return failed(f, SCEP_ERR_PKCS11, "wrong PIN for token '%s'", label);
     if (reason == P11_PIN_LOCKED)
         return failed(f, SCEP_ERR_PKCS11, "the PIN of token '%s' is locked",
                       label);
@@ -523,8 +515,8 @@ static int login(struct scep_pkcs11 *p, unsigned slot, int now,
     int rc = 0;
 
     if (pin == NULL && p->pin_env != NULL && now)
-        return failed(f, SCEP_ERR_PKCS11,
-                      "the PIN variable %s is not set", p->pin_env);
+        return failed(f, SCEP_ERR_PKCS11, "the PIN variable %s is not set",
+                      p->pin_env);
     if (pin == NULL)
         return 0;
     if (pin_digest(m, pin, print) != 0)
@@ -542,8 +534,7 @@ static int login(struct scep_pkcs11 *p, unsigned slot, int now,
     /* Read-only sessions throughout: asking libp11 for another mode
      * later would close every session of the token. */
     if (!m->opened[slot] && PKCS11_open_session(s, 0) != 0) {
-        rc = failed(f, SCEP_ERR_PKCS11,
-                    "cannot open a session with token '%s'",
+        rc = failed(f, SCEP_ERR_PKCS11, "cannot open a session with token '%s'",
                     label_of(m, slot));
         goto done;
     }
@@ -569,7 +560,8 @@ static int check_type(const struct reference *r, const char *type,
         return 0;
     return failed(f, SCEP_ERR_ARGUMENT,
                   "the %s refers to a PKCS#11 object of type '%s', "
-                  "not '%s'", what, r->type, type);
+                  "not '%s'",
+                  what, r->type, type);
 }
 
 /* Exactly one object must match; else says what went wrong.  kind is
@@ -582,12 +574,13 @@ static int one_match(unsigned count, const char *kind,
 
     describe(r, wanted, sizeof(wanted));
     if (count == 0)
-        return failed(f, SCEP_ERR_PKCS11, "no %s with %s on token '%s'%s",
-                      kind, wanted[0] ? wanted : "any id", token, hint);
+        return failed(f, SCEP_ERR_PKCS11, "no %s with %s on token '%s'%s", kind,
+                      wanted[0] ? wanted : "any id", token, hint);
     if (count > 1)
-        return failed(f, SCEP_ERR_PKCS11, "%u %ss on token '%s' match the "
-                      "%s; give an id or a label", count, kind, token,
-                      what);
+        return failed(f, SCEP_ERR_PKCS11,
+                      "%u %ss on token '%s' match the "
+                      "%s; give an id or a label",
+                      count, kind, token, what);
     return 0;
 }
 
@@ -600,8 +593,7 @@ static EVP_PKEY *find_key(struct scep_pkcs11 *p, const struct reference *r,
     EVP_PKEY *key;
 
     if (PKCS11_enumerate_keys(p->module->slots[slot].token, &keys, &n)) {
-        failed(f, SCEP_ERR_PKCS11, "cannot list the keys of token '%s'",
-               label);
+        failed(f, SCEP_ERR_PKCS11, "cannot list the keys of token '%s'", label);
         return NULL;
     }
     for (i = 0; i < n; i++)
@@ -611,12 +603,12 @@ static EVP_PKEY *find_key(struct scep_pkcs11 *p, const struct reference *r,
 
     /* Private keys are invisible until a login. */
     if (one_match(count, "private key", r, label,
-                  p->module->logged_in[slot] ? "" : " (no PIN was given)",
-                  what, f) != 0)
+                  p->module->logged_in[slot] ? "" : " (no PIN was given)", what,
+                  f) != 0)
         return NULL;
     if ((key = PKCS11_get_private_key(found)) == NULL)
-        failed(f, SCEP_ERR_PKCS11, "the %s on token '%s' cannot be used",
-               what, label);
+        failed(f, SCEP_ERR_PKCS11, "the %s on token '%s' cannot be used", what,
+               label);
     return key;
 }
 
@@ -629,13 +621,12 @@ static X509 *find_cert(struct scep_pkcs11 *p, const struct reference *r,
     X509 *cert;
 
     if (PKCS11_enumerate_certs(p->module->slots[slot].token, &certs, &n)) {
-        failed(f, SCEP_ERR_PKCS11,
-               "cannot list the certificates of token '%s'", label);
+        failed(f, SCEP_ERR_PKCS11, "cannot list the certificates of token '%s'",
+               label);
         return NULL;
     }
     for (i = 0; i < n; i++)
-        if (object_matches(r, certs[i].label, certs[i].id,
-                           certs[i].id_len) &&
+        if (object_matches(r, certs[i].label, certs[i].id, certs[i].id_len) &&
             count++ == 0)
             found = &certs[i];
 
@@ -668,7 +659,8 @@ static int need_token(SCEP *h, const char *what)
         return 0;
     return scep_fail(h, SCEP_ERR_PKCS11,
                      "the %s is a PKCS#11 reference but the handle has no "
-                     "token (see scep_set_pkcs11())", what);
+                     "token (see scep_set_pkcs11())",
+                     what);
 }
 
 /* Parses the reference, picks the token and logs in: lock held. */
@@ -702,9 +694,9 @@ EVP_PKEY *scep_pkcs11_load_key(SCEP *h, const char *text, const char *what)
         report(h, &f);
         return NULL;
     }
-    scep_log(h, SCEP_LOG_DEBUG, "%s taken from token '%s' (%d-bit %s)",
-             what, label_of(h->pkcs11->module, slot),
-             EVP_PKEY_get_bits(key), EVP_PKEY_get0_type_name(key));
+    scep_log(h, SCEP_LOG_DEBUG, "%s taken from token '%s' (%d-bit %s)", what,
+             label_of(h->pkcs11->module, slot), EVP_PKEY_get_bits(key),
+             EVP_PKEY_get0_type_name(key));
     return key;
 }
 
@@ -753,19 +745,19 @@ static int choose_slot(struct scep_pkcs11 *p, const char *label, int slot,
     unsigned i;
 
     for (i = 0; label != NULL && i < m->nslots; i++)
-        if (m->slots[i].token != NULL &&
-            strcmp(label_of(m, i), label) == 0)
+        if (m->slots[i].token != NULL && strcmp(label_of(m, i), label) == 0)
             break;
     if (label != NULL && i == m->nslots)
         return failed(f, SCEP_ERR_PKCS11,
-                      "no token labelled '%s' in the PKCS#11 module %s",
-                      label, path);
+                      "no token labelled '%s' in the PKCS#11 module %s", label,
+                      path);
     if (label == NULL && slot >= 0) {
         i = (unsigned)slot;
         if (i >= m->nslots || m->slots[i].token == NULL)
             return failed(f, SCEP_ERR_PKCS11,
                           "no token in slot %d of the PKCS#11 module %s "
-                          "(it has %u slots)", slot, path, m->nslots);
+                          "(it has %u slots)",
+                          slot, path, m->nslots);
     }
     if (label == NULL && slot < 0) {
         PKCS11_SLOT *first = PKCS11_find_token(m->ctx, m->slots, m->nslots);
@@ -781,8 +773,8 @@ static int choose_slot(struct scep_pkcs11 *p, const char *label, int slot,
 
 /* Takes pin_env over, whatever the outcome. */
 static struct scep_pkcs11 *configure(const char *path, const char *pin,
-                                     char *pin_env, const char *label,
-                                     int slot, struct failure *f)
+                                     char *pin_env, const char *label, int slot,
+                                     struct failure *f)
 {
     struct scep_pkcs11 *p = calloc(1, sizeof(*p));
 

@@ -118,7 +118,8 @@ static int openssl_verifies(const struct built *b)
     fclose(f);
     snprintf(command, sizeof(command),
              "openssl cms -verify -noverify -inform DER -in '%s' "
-             "-out /dev/null 2>/dev/null", path);
+             "-out /dev/null 2>/dev/null",
+             path);
     rc = system(command);
     unlink(path);
     return rc == 0;
@@ -150,8 +151,10 @@ static struct built plain_request(const char *cipher)
 
     scep_set_output_format(h, SCEP_FORMAT_DER);
     scep_set_encalg(h, cipher);
-    BUILT(h, scep_pkcsreq(h, client_key, client_cert, ca_cert, csr, &b.data,
-                          &b.len), "pkcsreq with a PEM key");
+    BUILT(
+        h,
+        scep_pkcsreq(h, client_key, client_cert, ca_cert, csr, &b.data, &b.len),
+        "pkcsreq with a PEM key");
     scep_cleanup(h);
     return b;
 }
@@ -212,8 +215,8 @@ static void test_unwrap_with_token(void)
 
     for (i = 0; i < sizeof(ciphers) / sizeof(ciphers[0]); i++) {
         struct built req = plain_request(ciphers[i]);
-        SCEP_MESSAGE *m = scep_unwrap(ca, req.data, req.len, NULL, ca_cert,
-                                      "01");
+        SCEP_MESSAGE *m =
+            scep_unwrap(ca, req.data, req.len, NULL, ca_cert, "01");
 
         if (m == NULL) {
             harness_fail(__FILE__, __LINE__, "unwrap (%s): %s", ciphers[i],
@@ -226,8 +229,8 @@ static void test_unwrap_with_token(void)
         scep_message_free(m);
 
         /* The same with the certificate taken from the token too. */
-        m = scep_unwrap(ca, req.data, req.len, NULL,
-                        "pkcs11:id=%01;type=cert", "pkcs11:object=ca");
+        m = scep_unwrap(ca, req.data, req.len, NULL, "pkcs11:id=%01;type=cert",
+                        "pkcs11:object=ca");
         CHECK(m != NULL && scep_get_pkcs10(m) != NULL);
         scep_message_free(m);
         scep_free(req.data);
@@ -264,18 +267,20 @@ static void test_replies(void)
     struct built req = plain_request(NULL), reply = {NULL, 0};
 
     scep_set_output_format(ca, SCEP_FORMAT_DER);
-    if (BUILT(ca, scep_create_pending_reply(ca, "01", ca_cert, req.data,
-                                            req.len, &reply.data,
-                                            &reply.len), "pending")) {
+    if (BUILT(ca,
+              scep_create_pending_reply(ca, "01", ca_cert, req.data, req.len,
+                                        &reply.data, &reply.len),
+              "pending")) {
         CHECK(openssl_verifies(&reply));
         library_verifies(&reply, "CertRep", ca_cert);
         client_reads(&reply, "PENDING");
     }
     scep_free(reply.data);
 
-    if (BUILT(ca, scep_create_error_reply(ca, "pkcs11:id=%01", ca_cert,
-                                          req.data, req.len, "badRequest",
-                                          &reply.data, &reply.len),
+    if (BUILT(ca,
+              scep_create_error_reply(ca, "pkcs11:id=%01", ca_cert, req.data,
+                                      req.len, "badRequest", &reply.data,
+                                      &reply.len),
               "failure")) {
         CHECK(openssl_verifies(&reply));
         client_reads(&reply, "FAILURE");
@@ -284,9 +289,10 @@ static void test_replies(void)
 
     /* The issued certificate is the client's own: what matters here is
      * that the reply is signed by the token and opens for the client. */
-    if (BUILT(ca, scep_create_certificate_reply(
-                      ca, "01", "pkcs11:id=%01;type=cert", req.data,
-                      req.len, client_cert, &reply.data, &reply.len),
+    if (BUILT(ca,
+              scep_create_certificate_reply(ca, "01", "pkcs11:id=%01;type=cert",
+                                            req.data, req.len, client_cert,
+                                            &reply.data, &reply.len),
               "success")) {
         CHECK(openssl_verifies(&reply));
         client_reads(&reply, "SUCCESS");
@@ -333,8 +339,8 @@ static void test_configuration_errors(void)
 {
     SCEP *h = watched_handle();
 
-    CHECK(scep_set_pkcs11(h, "/nonexistent/libnothing.so", PIN, NULL, -1)
-          == -1);
+    CHECK(scep_set_pkcs11(h, "/nonexistent/libnothing.so", PIN, NULL, -1) ==
+          -1);
     CHECK_ERROR(h, SCEP_ERR_PKCS11,
                 "cannot load the PKCS#11 module /nonexistent/libnothing.so");
     /* A shared library that is no PKCS#11 module. */
@@ -397,11 +403,11 @@ static void test_reference_errors(void)
     CHECK(sign(h, "pkcs11:type=private") == -1);
     CHECK_ERROR(h, SCEP_ERR_PKCS11, "2 private keys on token");
 
-    CHECK(scep_pkcsreq(h, "02", "pkcs11:id=%09;type=cert", ca_cert, csr,
-                       &out, &len) == -1);
+    CHECK(scep_pkcsreq(h, "02", "pkcs11:id=%09;type=cert", ca_cert, csr, &out,
+                       &len) == -1);
     CHECK_ERROR(h, SCEP_ERR_PKCS11, "no certificate with id 09");
-    CHECK(scep_pkcsreq(h, "02", client_cert, "pkcs11:id=%02;type=private",
-                       csr, &out, &len) == -1);
+    CHECK(scep_pkcsreq(h, "02", client_cert, "pkcs11:id=%02;type=private", csr,
+                       &out, &len) == -1);
     CHECK_ERROR(h, SCEP_ERR_ARGUMENT, "not 'cert'");
 
     /* The key of id 01 does not belong to the client certificate. */
@@ -428,7 +434,7 @@ static void test_key_forms(void)
 
     CHECK(sign(h, client_key) == 0);
     for (; *p != '\0'; p++) {
-        if (*p == '-') {        /* skip the armour lines */
+        if (*p == '-') { /* skip the armour lines */
             while (*p != '\0' && *p != '\n')
                 p++;
             if (*p == '\0')
@@ -507,7 +513,7 @@ static void test_two_handles(void)
     CHECK(sign(b, "02") == 0);
     CHECK(sign(plain, client_key) == 0);
     a = token_handle(PIN);
-    CHECK(sign(a, "01") == -1);    /* the CA key under the client cert */
+    CHECK(sign(a, "01") == -1); /* the CA key under the client cert */
     CHECK(sign(a, "02") == 0);
     scep_cleanup(b);
     scep_cleanup(a);
@@ -541,8 +547,7 @@ static void *work(void *arg)
 
 static void test_threads(void)
 {
-    struct worker workers[3] = {{"02", 1, 0}, {CLIENT_URI, 1, 0},
-                                {NULL, 0, 0}};
+    struct worker workers[3] = {{"02", 1, 0}, {CLIENT_URI, 1, 0}, {NULL, 0, 0}};
     pthread_t threads[3];
     int i;
 
