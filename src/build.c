@@ -338,7 +338,7 @@ static int csr_request(SCEP *h, int type, const char *key, const char *cert,
     }
     free(id);
     OPENSSL_free(der);
-    X509_REQ_free(csr);
+    scep_keep_csr(h, csr_text, csr);
     return rc;
 }
 
@@ -419,7 +419,7 @@ done:
     free(id);
     OPENSSL_free(payload);
     X509_free(issuer);
-    X509_REQ_free(csr);
+    scep_keep_csr(h, csr_text, csr);
     return rc;
 }
 

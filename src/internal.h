@@ -136,6 +136,7 @@ X509 *scep_load_cert(SCEP *h, const char *text, const char *what);
 STACK_OF(X509) *scep_load_certs(SCEP *h, const char *text,
                                 const char *what);
 X509_REQ *scep_load_csr(SCEP *h, const char *text);
+void scep_keep_csr(SCEP *h, const char *text, X509_REQ *csr);
 X509_CRL *scep_load_crl(SCEP *h, const char *text);
 int scep_output_p7(SCEP *h, PKCS7 *p7, unsigned char **out,
                    size_t *out_len);

@@ -14,7 +14,7 @@
 
 #include "internal.h"
 
-enum scep_cache_kind { CACHE_KEY = 1, CACHE_CERT = 2 };
+enum scep_cache_kind { CACHE_KEY = 1, CACHE_CERT = 2, CACHE_CSR = 3 };
 
 /* ---- The cache -------------------------------------------------------- */
 
@@ -24,6 +24,8 @@ static void cache_entry_free(struct scep_key_cache_entry *e)
         EVP_PKEY_free(e->object);
     else if (e->kind == CACHE_CERT)
         X509_free(e->object);
+    else if (e->kind == CACHE_CSR)
+        X509_REQ_free(e->object);
     memset(e, 0, sizeof(*e));
 }
 
@@ -210,18 +212,20 @@ EVP_PKEY *scep_load_key(SCEP *h, const char *text, const char *what)
 {
     unsigned char print[32];
     EVP_PKEY *key;
+    int printed;
 
     if (missing(h, text, what))
         return NULL;
     if (scep_pkcs11_is_reference(h, text))
         return scep_pkcs11_load_key(h, text, what);
 
-    if (fingerprint(CACHE_KEY, text, print) == 0 &&
-        (key = cache_get(h, CACHE_KEY, print)) != NULL)
+    printed = fingerprint(CACHE_KEY, text, print) == 0;
+    if (printed && (key = cache_get(h, CACHE_KEY, print)) != NULL)
         return key;
     if ((key = decode_key(h, text, what)) == NULL)
         return NULL;
-    cache_put(h, CACHE_KEY, print, key);
+    if (printed)
+        cache_put(h, CACHE_KEY, print, key);
     scep_log(h, SCEP_LOG_DEBUG, "%s loaded (%d-bit %s)", what,
              EVP_PKEY_get_bits(key), EVP_PKEY_get0_type_name(key));
     return key;
@@ -255,18 +259,20 @@ X509 *scep_load_cert(SCEP *h, const char *text, const char *what)
 {
     unsigned char print[32];
     X509 *cert;
+    int printed;
 
     if (missing(h, text, what))
         return NULL;
     if (strncmp(text, "pkcs11:", 7) == 0)
         return scep_pkcs11_load_cert(h, text, what);
 
-    if (fingerprint(CACHE_CERT, text, print) == 0 &&
-        (cert = cache_get(h, CACHE_CERT, print)) != NULL)
+    printed = fingerprint(CACHE_CERT, text, print) == 0;
+    if (printed && (cert = cache_get(h, CACHE_CERT, print)) != NULL)
         return cert;
     if ((cert = decode_cert(h, text, what)) == NULL)
         return NULL;
-    cache_put(h, CACHE_CERT, print, cert);
+    if (printed)
+        cache_put(h, CACHE_CERT, print, cert);
     return cert;
 }
 
@@ -311,13 +317,33 @@ STACK_OF(X509) *scep_load_certs(SCEP *h, const char *text, const char *what)
     return certs;
 }
 
-X509_REQ *scep_load_csr(SCEP *h, const char *text)
+/*
+ * X509_REQ has no reference count, so a cached CSR is lent out instead of
+ * shared: scep_load_csr takes it out of its slot and scep_keep_csr puts it
+ * back when the caller is done, so no two users ever hold it at once.
+ */
+static X509_REQ *cache_take_csr(SCEP *h, const unsigned char *print)
+{
+    size_t i;
+    X509_REQ *csr;
+
+    for (i = 0; i < SCEP_CACHE_SLOTS; i++) {
+        struct scep_key_cache_entry *e = &h->cache[i];
+
+        if (e->kind != CACHE_CSR || memcmp(e->fingerprint, print, 32) != 0)
+            continue;
+        csr = e->object;
+        memset(e, 0, sizeof(*e));
+        return csr;
+    }
+    return NULL;
+}
+
+static X509_REQ *decode_csr(SCEP *h, const char *text)
 {
     BIO *bio;
     X509_REQ *csr;
 
-    if (missing(h, text, "certificate request"))
-        return NULL;
     if ((bio = is_pem(text) ? text_bio(text) : base64_bio(h, text)) == NULL)
         return NULL;
     csr = is_pem(text) ? PEM_read_bio_X509_REQ(bio, NULL, NULL, NULL)
@@ -327,6 +353,39 @@ X509_REQ *scep_load_csr(SCEP *h, const char *text)
         scep_fail(h, SCEP_ERR_CERT,
                   "the certificate request is not a readable PKCS#10 CSR");
     return csr;
+}
+
+X509_REQ *scep_load_csr(SCEP *h, const char *text)
+{
+    unsigned char print[32];
+    X509_REQ *csr;
+
+    if (missing(h, text, "certificate request"))
+        return NULL;
+    if (fingerprint(CACHE_CSR, text, print) == 0 &&
+        (csr = cache_take_csr(h, print)) != NULL)
+        return csr;
+    return decode_csr(h, text);
+}
+
+/* Takes csr, read unchanged from text, back into the cache. */
+void scep_keep_csr(SCEP *h, const char *text, X509_REQ *csr)
+{
+    unsigned char print[32];
+    struct scep_key_cache_entry *e;
+
+    if (csr == NULL)
+        return;
+    if (fingerprint(CACHE_CSR, text, print) != 0) {
+        X509_REQ_free(csr);
+        return;
+    }
+    e = &h->cache[h->cache_next];
+    cache_entry_free(e);
+    e->kind = CACHE_CSR;
+    e->object = csr;
+    memcpy(e->fingerprint, print, 32);
+    h->cache_next = (h->cache_next + 1) % SCEP_CACHE_SLOTS;
 }
 
 X509_CRL *scep_load_crl(SCEP *h, const char *text)
