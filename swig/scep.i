@@ -303,12 +303,18 @@ static void scep_raise(Tcl_Interp *interp, int status, const char *message)
                                     : SCEP_BYTES(*$1, *$2);
 }
 #elif defined(SWIGTCL)
+/* SWIG's Tcl module emits no freearg for arguments without input, so the
+ * buffer is freed here, once copied. */
 %typemap(argout) (unsigned char **out, size_t *out_len) {
     Tcl_SetObjResult(interp, SCEP_BYTES(*$1, *$2));
+    scep_free(*$1);
+    *$1 = NULL;
 }
 %typemap(argout) (unsigned char **built, size_t *built_len) {
     Tcl_SetObjResult(interp, scep_is_pem(*$1, *$2) ? SCEP_TEXT(*$1, *$2)
                                                    : SCEP_BYTES(*$1, *$2));
+    scep_free(*$1);
+    *$1 = NULL;
 }
 #endif
 
@@ -414,6 +420,13 @@ static void scep_raise(Tcl_Interp *interp, int status, const char *message)
     $1 = Tcl_GetString($input);
 }
 %typemap(freearg) const char * "";
+
+/* SWIG's Tcl runtime never hands ownership of a returned object to its
+ * command; the messages parse and unwrap make must be freed with it. */
+%typemap(out) struct scep_message * {
+    Tcl_SetObjResult(interp, SWIG_NewInstanceObj(%as_voidptr($1),
+                                                 $1_descriptor, $owner));
+}
 #endif
 
 /*
