@@ -53,12 +53,13 @@ else
 fi
 
 step "valgrind memcheck: every C test (build-fuzz, plain library)"
-if CC=clang configure build-fuzz -DSCEP_FUZZ=ON &&
+# DWARF 4: valgrind 3.19 cannot read the DWARF 5 clang 14 writes.
+if CC=clang configure build-fuzz -DSCEP_FUZZ=ON -DCMAKE_C_FLAGS=-gdwarf-4 &&
    cmake --build build-fuzz -j"$jobs" >build-fuzz/build.log 2>&1; then
     # --error-exitcode makes a test fail on any memory error or leak.
     valgrind_options="--error-exitcode=99 --leak-check=full \
 --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect \
---track-origins=yes --num-callers=30"
+--num-callers=30"
     if [ -f tests/valgrind.supp ]; then
         valgrind_options="$valgrind_options --suppressions=$PWD/tests/valgrind.supp"
     fi

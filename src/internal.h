@@ -131,6 +131,9 @@ char *scep_algorithm_name(int nid);
 int scep_decode_message(SCEP *h, const unsigned char *data, size_t len,
                         unsigned char **der, size_t *der_len);
 int scep_check_ber(SCEP *h, const unsigned char *der, size_t len);
+/* The size and nesting limits for a key, certificate, CSR or CRL given as
+ * PEM or base64 text, checked before OpenSSL decodes it. */
+int scep_check_text(SCEP *h, const char *text, const char *what);
 EVP_PKEY *scep_load_key(SCEP *h, const char *text, const char *what);
 X509 *scep_load_cert(SCEP *h, const char *text, const char *what);
 STACK_OF(X509) *scep_load_certs(SCEP *h, const char *text,

@@ -322,3 +322,66 @@ int scep_check_ber(SCEP *h, const unsigned char *der, size_t len)
                      "the message is not valid BER: %s (at byte %zu)",
                      w.problem, w.offset);
 }
+
+/* ---- Limits on keys, certificates, CSRs and CRLs given as text -------- */
+
+/* 1 when the DER nests deeper than the limit; a malformed one is left to
+ * the loader, which names what it expected. */
+static int too_deep(const unsigned char *der, size_t len)
+{
+    struct ber_walk w = {der, NULL, 0, 0};
+    const unsigned char *p = der;
+
+    return len > 0 && ber_element(&w, &p, der + len, 1) != 0 && w.too_deep;
+}
+
+/* Every PEM block but encrypted ones (their body is ciphertext). */
+static int pem_too_deep(const char *text)
+{
+    BIO *bio = BIO_new_mem_buf(text, -1);
+    char *name = NULL, *header = NULL;
+    unsigned char *data = NULL;
+    long len = 0;
+    int deep = 0;
+
+    while (!deep && bio != NULL &&
+           PEM_read_bio(bio, &name, &header, &data, &len) == 1) {
+        deep = header[0] == '\0' && too_deep(data, (size_t)len);
+        OPENSSL_free(name);
+        OPENSSL_free(header);
+        OPENSSL_free(data);
+    }
+    BIO_free(bio);
+    ERR_clear_error();    /* the end of the text, or a block to skip */
+    return deep;
+}
+
+int scep_check_text(SCEP *h, const char *text, const char *what)
+{
+    size_t len = strlen(text);
+    unsigned char *der;
+    long n;
+    int deep;
+
+    /* PEM and base64 take 4/3 of the DER and line breaks. */
+    if (len > 2 * (size_t)SCEP_MAX_MESSAGE_SIZE)
+        return scep_fail(h, SCEP_ERR_LIMIT,
+                         "the %s is %zu bytes of text, more than the limit "
+                         "of %d", what, len, 2 * SCEP_MAX_MESSAGE_SIZE);
+
+    if (strstr(text, "-----BEGIN") != NULL) {
+        deep = pem_too_deep(text);
+    } else {
+        /* Bare base64, or no base64 at all (a PKCS#11 reference). */
+        if ((der = malloc(len / 4 * 3 + 4)) == NULL)
+            return scep_fail(h, SCEP_ERR_MEMORY, "out of memory");
+        n = base64_decode((const unsigned char *)text, len, der);
+        deep = n > 0 && too_deep(der, (size_t)n);
+        free(der);
+    }
+    if (deep)
+        return scep_fail(h, SCEP_ERR_LIMIT,
+                         "the %s nests deeper than %d levels", what,
+                         SCEP_MAX_NESTING_DEPTH);
+    return 0;
+}

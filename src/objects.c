@@ -118,10 +118,12 @@ static BIO *text_bio(const char *text)
     return BIO_new_mem_buf(text, -1);
 }
 
+/* True (and the handle says why) when the text is absent, or too large
+ * or too deeply nested to be given to OpenSSL. */
 static int missing(SCEP *h, const char *text, const char *what)
 {
     if (text != NULL && *text != '\0')
-        return 0;
+        return scep_check_text(h, text, what) != 0;
     scep_fail(h, SCEP_ERR_ARGUMENT, "no %s given", what);
     return 1;
 }

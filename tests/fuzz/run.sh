@@ -24,7 +24,8 @@ case " parse unwrap ca_certs decode caps builder " in
     *) echo "run.sh: no fuzz target named $target" >&2; exit 2 ;;
 esac
 # Configuring again picks up new seed folders; building is incremental.
-CC=clang cmake -S . -B "$build" -DSCEP_FUZZ=ON \
+# DWARF 4 so that valgrind (scripts/test-hardening.sh) reads this build.
+CC=clang cmake -S . -B "$build" -DSCEP_FUZZ=ON -DCMAKE_C_FLAGS=-gdwarf-4 \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build" -j"$(nproc)" --target "fuzz_$target" >/dev/null
 

@@ -268,6 +268,48 @@ def limits():
         "nests deeper than 32", "a deeply nested GetCACert answer")
 
 
+def pem(label, der):
+    body = base64.encodebytes(der).decode()
+    return ("-----BEGIN %s-----\n%s-----END %s-----\n"
+            % (label, body, label)).encode()
+
+
+def nested_texts():
+    """Keys and certificates given as text obey the same limits.  The
+    message is a valid request; the failure must come from the text."""
+    carrier = "hostile/carrier-pkcsreq.der"
+    with open(os.path.join(HERE, carrier), "wb") as f:
+        f.write(read("peers/captured/micromdm-client-pkcsreq.der"))
+    inner = b"\x05\x00"
+    for _ in range(MAX_NESTING_DEPTH + 8):
+        inner = tlv(0x30, inner)
+    texts = {"nested-certificate.pem": pem("CERTIFICATE", inner),
+             "nested-key.pem": pem("PRIVATE KEY", inner)}
+    for name, text in texts.items():
+        with open(os.path.join(OUT, name), "wb") as f:
+            f.write(text)
+
+    def entry(name, operation, message, description, **extra):
+        vectors.append(dict({
+            "name": "hostile-" + name, "description": description,
+            "kind": "message", "file": carrier,
+            "error": {"operation": operation, "status": "SCEP_ERR_LIMIT",
+                      "message": message}}, **extra))
+
+    entry("verify-cert-nested", "parse",
+          "verification certificate nests deeper than 32",
+          "a verification certificate nested 40 deep",
+          verify_cert="hostile/nested-certificate.pem")
+    entry("decryption-cert-nested", "unwrap",
+          "decryption certificate nests deeper than 32",
+          "a decryption certificate nested 40 deep",
+          unwrap={"cert": "hostile/nested-certificate.pem", "key": CA_KEY})
+    entry("decryption-key-nested", "unwrap",
+          "decryption key nests deeper than 32",
+          "a decryption key nested 40 deep",
+          unwrap={"cert": CA_CERT, "key": "hostile/nested-key.pem"})
+
+
 def noise():
     rng = random.Random(8894)
     junk = bytes(rng.randrange(256) for _ in range(2048))
@@ -531,6 +573,7 @@ def main():
     truncations()
     length_bumps()
     limits()
+    nested_texts()
     noise()
     garbage_certificates()
     tampered()
