@@ -93,8 +93,9 @@ static int is_pem(const char *text)
     return strstr(text, "-----BEGIN") != NULL;
 }
 
-/* A BIO over the DER bytes of a bare base64 text. */
-static BIO *base64_bio(SCEP *h, const char *text)
+/* A BIO over the DER bytes of a bare base64 text; what names the text in
+ * the error when it is not base64 of DER either. */
+static BIO *base64_bio(SCEP *h, const char *text, const char *what)
 {
     size_t len = strlen(text);
     unsigned char *der = NULL;
@@ -102,8 +103,11 @@ static BIO *base64_bio(SCEP *h, const char *text)
     BIO *bio;
 
     if (scep_decode_message(h, (const unsigned char *)text, len, &der,
-                            &der_len) != 0)
+                            &der_len) != 0) {
+        scep_fail(h, SCEP_ERR_FORMAT,
+                  "the %s is neither PEM nor base64-encoded DER", what);
         return NULL;
+    }
     bio = BIO_new(BIO_s_mem());
     if (bio == NULL || BIO_write(bio, der, (int)der_len) != (int)der_len) {
         BIO_free(bio);
@@ -161,7 +165,8 @@ static int password_callback(char *buf, int size, int rwflag, void *arg)
 static EVP_PKEY *read_key(SCEP *h, const char *text,
                           struct password_request *req)
 {
-    BIO *bio = is_pem(text) ? text_bio(text) : base64_bio(h, text);
+    BIO *bio = is_pem(text) ? text_bio(text)
+                            : base64_bio(h, text, "private key");
     EVP_PKEY *key = NULL;
 
     if (bio == NULL)
@@ -237,7 +242,7 @@ EVP_PKEY *scep_load_key(SCEP *h, const char *text, const char *what)
 
 static X509 *decode_cert(SCEP *h, const char *text, const char *what)
 {
-    BIO *bio = is_pem(text) ? text_bio(text) : base64_bio(h, text);
+    BIO *bio = is_pem(text) ? text_bio(text) : base64_bio(h, text, what);
     X509 *cert = NULL;
 
     if (bio == NULL) {
@@ -346,7 +351,9 @@ static X509_REQ *decode_csr(SCEP *h, const char *text)
     BIO *bio;
     X509_REQ *csr;
 
-    if ((bio = is_pem(text) ? text_bio(text) : base64_bio(h, text)) == NULL)
+    bio = is_pem(text) ? text_bio(text)
+                       : base64_bio(h, text, "certificate request");
+    if (bio == NULL)
         return NULL;
     csr = is_pem(text) ? PEM_read_bio_X509_REQ(bio, NULL, NULL, NULL)
                        : d2i_X509_REQ_bio(bio, NULL);
@@ -397,7 +404,8 @@ X509_CRL *scep_load_crl(SCEP *h, const char *text)
 
     if (missing(h, text, "CRL"))
         return NULL;
-    if ((bio = is_pem(text) ? text_bio(text) : base64_bio(h, text)) == NULL)
+    if ((bio = is_pem(text) ? text_bio(text) : base64_bio(h, text, "CRL")) ==
+        NULL)
         return NULL;
     crl = is_pem(text) ? PEM_read_bio_X509_CRL(bio, NULL, NULL, NULL)
                        : d2i_X509_CRL_bio(bio, NULL);

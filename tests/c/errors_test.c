@@ -211,6 +211,10 @@ static void test_wrong_arguments(void)
     CHECK(scep_pkcsreq(h, client_key, client_cert, ca_cert, NULL, &out,
                        &len) == -1);
     CHECK_ERROR(h, SCEP_ERR_ARGUMENT, "no certificate request given");
+    CHECK(scep_pkcsreq(h, client_key, client_cert, ca_cert, "not base64!",
+                       &out, &len) == -1);
+    CHECK_ERROR(h, SCEP_ERR_FORMAT,
+                "certificate request is neither PEM nor base64");
     CHECK(scep_pkcsreq(h, client_key, client_cert, ca_cert, ca_cert, &out,
                        &len) == -1);
     CHECK_ERROR(h, SCEP_ERR_CERT, "not a readable PKCS#10");
