@@ -74,8 +74,9 @@ int http_post(const char *url, const char *operation,
               struct http_reply *reply);
 
 /* Server information (server.c), also used by enroll. */
+/* *http_status is the server's answer, 0 when there was none. */
 int fetch_caps(const char *url, SCEP *handle, struct buffer *text,
-               int *flags);
+               int *flags, long *http_status);
 int fetch_ca(const char *url, SCEP *handle, SCEP_MESSAGE **bundle);
 /* "ca: ...", "signing: ...", "encryption: ..." lines for a bundle. */
 void print_bundle_roles(FILE *f, SCEP_MESSAGE *bundle);

@@ -147,7 +147,23 @@ static void print_content(SCEP_MESSAGE *m)
         printf("crl:\n%s", crl);
 }
 
-static void print_message(SCEP_MESSAGE *m)
+/*
+ * Says what the signature was checked against: a verified signature is
+ * only a trust decision when the certificate came from the user (--ca);
+ * replies are held to it, requests are signed by the requester's own.
+ */
+static void print_verified_with(SCEP_MESSAGE *m, int have_ca)
+{
+    const char *type = scep_get_message_type(m);
+
+    if (have_ca && type != NULL && strcmp(type, "CertRep") == 0)
+        print_field("verifiedWith", "the --ca certificate or one it issued");
+    else
+        print_field("verifiedWith", "the signer certificate the message "
+                                    "includes (not a trust decision)");
+}
+
+static void print_message(SCEP_MESSAGE *m, int have_ca)
 {
     print_field("messageType", scep_get_message_type(m));
     print_field("transactionID", scep_get_transaction_id(m));
@@ -161,6 +177,7 @@ static void print_message(SCEP_MESSAGE *m)
     print_field("cipher", scep_get_cipher(m));
     print_field("signatureVerified",
                 scep_get_signature_verified(m) ? "yes" : "no");
+    print_verified_with(m, have_ca);
     print_content(m);
 }
 
@@ -200,7 +217,7 @@ static int decode_input(SCEP *h, const struct decode_opts *o,
     else
         m = scep_parse(h, in->data, in->len, (const char *)ca->data);
     if (m != NULL) {
-        print_message(m);
+        print_message(m, ca->data != NULL);
         scep_message_free(m);
         return CLI_OK;
     }

@@ -233,16 +233,17 @@ static int choose_algorithms(struct session *s)
 static int ask_server(struct session *s)
 {
     struct buffer caps_text = {NULL, 0};
+    long status = 0;
     int rc;
 
     cli_verbose("GetCACaps");
-    rc = fetch_caps(s->opts.url, s->handle, &caps_text, &s->caps);
+    rc = fetch_caps(s->opts.url, s->handle, &caps_text, &s->caps, &status);
     buffer_free(&caps_text);
 
-    /* Servers that predate GetCACaps answer it with an error; RFC 8894
-     * section 3.5.1 has the client assume no capabilities then.  A server
-     * that is not there at all fails at GetCACert below. */
-    if (rc == CLI_NETWORK) {
+    /* Servers that predate GetCACaps answer it with an error status;
+     * RFC 8894 section 3.5.1 has the client assume no capabilities then.
+     * A server that does not answer at all ends the enrollment here. */
+    if (rc == CLI_NETWORK && status != 0) {
         cli_error("GetCACaps failed; assuming the server offers no "
                   "capabilities");
         s->caps = 0;

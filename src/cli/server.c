@@ -16,12 +16,14 @@ static const char *const known_caps[] = {
 };
 
 int fetch_caps(const char *url, SCEP *handle, struct buffer *text,
-               int *flags)
+               int *flags, long *http_status)
 {
     struct http_reply reply;
     int rc;
 
-    if ((rc = http_get(url, "GetCACaps", NULL, &reply)) != CLI_OK) {
+    rc = http_get(url, "GetCACaps", NULL, &reply);
+    *http_status = reply.status;
+    if (rc != CLI_OK) {
         http_reply_free(&reply);
         return rc;
     }
@@ -133,6 +135,7 @@ int cmd_getcaps(int argc, char **argv)
 {
     struct buffer text = {NULL, 0};
     SCEP *handle;
+    long status = 0;
     int flags, rc;
 
     if (parse_info_args(argc, argv, getcaps_help, 0, NULL, &rc) != 0)
@@ -142,7 +145,7 @@ int cmd_getcaps(int argc, char **argv)
         return CLI_LOCAL;
     }
 
-    rc = fetch_caps(argv[optind], handle, &text, &flags);
+    rc = fetch_caps(argv[optind], handle, &text, &flags, &status);
     if (rc == CLI_OK) {
         cli_verbose("capability flags 0x%x", (unsigned)flags);
         print_caps((char *)text.data);
