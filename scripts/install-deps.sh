@@ -7,7 +7,7 @@ packages="
   build-essential cmake pkg-config
   libssl-dev openssl libcurl4-openssl-dev
   swig python3-dev python3-pytest
-  perl libtest-simple-perl libjson-pp-perl
+  perl perl-doc libtest-simple-perl libjson-pp-perl
   ruby-dev ruby-minitest
   tcl-dev tcllib
   libp11-dev libengine-pkcs11-openssl softhsm2 opensc
