@@ -126,6 +126,14 @@ int scep_read_octet_attribute(PKCS7_SIGNER_INFO *si, const char *dotted,
     return 1;
 }
 
+int scep_has_control(const char *text)
+{
+    for (; *text != '\0'; text++)
+        if ((unsigned char)*text < 0x20 || *text == 0x7f)
+            return 1;
+    return 0;
+}
+
 /* ---- Names of the values ---------------------------------------------- */
 
 const char *scep_type_name(int type)

@@ -115,6 +115,22 @@ static int envelope(SCEP *h, X509 *recipient, const EVP_CIPHER *cipher,
     return 0;
 }
 
+/*
+ * PrintableString as RFC 8894 asks when the ID fits its alphabet; an ID
+ * echoed from a request or given by the caller may not ('_', '@', UTF-8),
+ * and such bytes labelled PrintableString make strict peers (Go's
+ * encoding/asn1 among them) refuse the whole message.
+ */
+static int id_string_type(const char *id)
+{
+    int len = (int)strlen(id);
+
+    return ASN1_PRINTABLE_type((const unsigned char *)id, len) ==
+                   V_ASN1_PRINTABLESTRING
+               ? V_ASN1_PRINTABLESTRING
+               : V_ASN1_UTF8STRING;
+}
+
 static int add_attributes(PKCS7_SIGNER_INFO *si, const struct scep_attrs *a,
                           const unsigned char *nonce)
 {
@@ -125,7 +141,7 @@ static int add_attributes(PKCS7_SIGNER_INFO *si, const struct scep_attrs *a,
                                     V_ASN1_OBJECT,
                                     OBJ_nid2obj(NID_pkcs7_data)) ||
         scep_add_string_attribute(si, SCEP_OID_TRANSACTION_ID,
-                                  V_ASN1_PRINTABLESTRING,
+                                  id_string_type(a->transaction_id),
                                   a->transaction_id) != 0 ||
         scep_add_string_attribute(si, SCEP_OID_MESSAGE_TYPE,
                                   V_ASN1_PRINTABLESTRING, number) != 0 ||
@@ -328,7 +344,9 @@ static int csr_request(SCEP *h, int type, const char *key, const char *cert,
         return -1;
     der_len = i2d_X509_REQ(csr, &der);
     id = key_transaction_id(csr);
-    if (der_len <= 0 || id == NULL) {
+    if (scep_check_csr_signature(h, csr) != 0) {
+        /* scep_check_csr_signature said why */
+    } else if (der_len <= 0 || id == NULL) {
         scep_fail(h, SCEP_ERR_CERT, "cannot encode the certificate request");
     } else {
         struct request r = {type,      key, cert, enc_cert, csr, der,
@@ -647,6 +665,9 @@ static int check_basis(SCEP *h, const char *transaction_id,
     if (strlen(transaction_id) > 256)
         return scep_fail(h, SCEP_ERR_ARGUMENT,
                          "the transactionID is longer than 256 characters");
+    if (scep_has_control(transaction_id))
+        return scep_fail(h, SCEP_ERR_ARGUMENT,
+                         "the transactionID holds a control character");
     if (nonce == NULL || nonce_len < 4 || nonce_len > 64)
         return scep_fail(h, SCEP_ERR_ARGUMENT,
                          "the request's senderNonce must be 4 to 64 bytes "

@@ -140,6 +140,9 @@ STACK_OF(X509) *scep_load_certs(SCEP *h, const char *text,
                                 const char *what);
 X509_REQ *scep_load_csr(SCEP *h, const char *text);
 void scep_keep_csr(SCEP *h, const char *text, X509_REQ *csr);
+/* The CSR's self-signature: the requester's proof that it holds the key
+ * to be certified. */
+int scep_check_csr_signature(SCEP *h, X509_REQ *csr);
 X509_CRL *scep_load_crl(SCEP *h, const char *text);
 int scep_output_p7(SCEP *h, PKCS7 *p7, unsigned char **out,
                    size_t *out_len);
@@ -163,6 +166,8 @@ int scep_read_string_attribute(PKCS7_SIGNER_INFO *si, const char *oid,
                                char **out);
 int scep_read_octet_attribute(PKCS7_SIGNER_INFO *si, const char *oid,
                               unsigned char **out, size_t *len);
+/* True when text holds a C0 control character or DEL. */
+int scep_has_control(const char *text);
 
 #define SCEP_OID_MESSAGE_TYPE "2.16.840.1.113733.1.9.2"
 #define SCEP_OID_PKI_STATUS "2.16.840.1.113733.1.9.3"

@@ -283,6 +283,15 @@ X509 *scep_load_cert(SCEP *h, const char *text, const char *what)
     return cert;
 }
 
+/* True when the PEM reader stopped because no block was left. */
+static int ended_cleanly(void)
+{
+    unsigned long err = ERR_peek_last_error();
+
+    return err == 0 || (ERR_GET_LIB(err) == ERR_LIB_PEM &&
+                         ERR_GET_REASON(err) == PEM_R_NO_START_LINE);
+}
+
 STACK_OF(X509) *scep_load_certs(SCEP *h, const char *text, const char *what)
 {
     STACK_OF(X509) *certs;
@@ -320,7 +329,17 @@ STACK_OF(X509) *scep_load_certs(SCEP *h, const char *text, const char *what)
                   what);
         return NULL;
     }
-    ERR_clear_error();    /* the end of the text, not an error */
+    /* Reading stops at the end of the text or at a block it cannot
+     * decode; a chain silently cut short there would lose its RA or
+     * intermediate certificates. */
+    if (!ended_cleanly()) {
+        scep_fail(h, SCEP_ERR_CERT, "certificate %d of the %s is not "
+                                    "readable", sk_X509_num(certs) + 1,
+                  what);
+        sk_X509_pop_free(certs, X509_free);
+        return NULL;
+    }
+    ERR_clear_error();
     return certs;
 }
 
@@ -395,6 +414,19 @@ void scep_keep_csr(SCEP *h, const char *text, X509_REQ *csr)
     e->object = csr;
     memcpy(e->fingerprint, print, 32);
     h->cache_next = (h->cache_next + 1) % SCEP_CACHE_SLOTS;
+}
+
+/* A CSR whose signature fails was altered or made without the key: a CA
+ * must not certify it, and a client must not send it. */
+int scep_check_csr_signature(SCEP *h, X509_REQ *csr)
+{
+    EVP_PKEY *key = X509_REQ_get0_pubkey(csr);
+
+    if (key == NULL || X509_REQ_verify(csr, key) != 1)
+        return scep_fail(h, SCEP_ERR_VERIFY,
+                         "the CSR's own signature does not verify: no "
+                         "proof that the requester holds its key");
+    return 0;
 }
 
 X509_CRL *scep_load_crl(SCEP *h, const char *text)

@@ -95,6 +95,11 @@ static int read_attributes(SCEP *h, PKCS7_SIGNER_INFO *si, SCEP_MESSAGE *m)
     if (found <= 0)
         return scep_fail(h, SCEP_ERR_ATTRIBUTE, "transactionID attribute %s",
                          found == 0 ? "missing" : "is malformed");
+    /* It is logged and often stored by CAs: no line breaks or escapes. */
+    if (scep_has_control(m->transaction_id))
+        return scep_fail(h, SCEP_ERR_ATTRIBUTE,
+                         "transactionID attribute holds a control "
+                         "character");
 
     if (read_nonce(h, si, SCEP_OID_SENDER_NONCE, "senderNonce",
                    &m->sender_nonce, &m->sender_nonce_len) != 0 ||
@@ -515,7 +520,7 @@ static int read_payload(SCEP *h, BIO *payload, SCEP_MESSAGE *m,
             return scep_fail(h, SCEP_ERR_CONTENT,
                              "the decrypted content is not a PKCS#10 "
                              "request (wrong key?)");
-        return 0;
+        return scep_check_csr_signature(h, m->csr);
     case SCEP_TYPE_GETCERTINITIAL:
         return read_issuer_and_subject(h, p, len, m);
     case SCEP_TYPE_GETCERT:
