@@ -59,6 +59,10 @@ int cli_library_error(const SCEP *handle, const char *doing)
     return CLI_LOCAL;
 }
 
+/* Twice the library's largest text input: anything larger cannot be a
+ * message, key or certificate, and /dev/zero or a pipe never ends. */
+#define FILE_LIMIT (4 * 1024 * 1024)
+
 int read_file(const char *path, struct buffer *out)
 {
     FILE *f = fopen(path, "rb");
@@ -73,9 +77,17 @@ int read_file(const char *path, struct buffer *out)
     }
 
     while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-        unsigned char *grown = realloc(out->data, out->len + n + 1);
+        unsigned char *grown = NULL;
 
-        if (grown == NULL) {
+        if (out->len + n > FILE_LIMIT) {
+            cli_error("cannot read %s: larger than %d MiB, too large for "
+                      "a SCEP message, key or certificate", path,
+                      FILE_LIMIT / (1024 * 1024));
+            buffer_free(out);
+            fclose(f);
+            return -1;
+        }
+        if ((grown = realloc(out->data, out->len + n + 1)) == NULL) {
             cli_error("out of memory reading %s", path);
             buffer_free(out);
             fclose(f);
