@@ -163,6 +163,13 @@ static int issued_by(X509 *cert, X509 *trusted)
            X509_verify(cert, key) == 1;
 }
 
+/* An RA encryption certificate is issued by the CA too: only one whose
+ * key usage allows signatures (or is unrestricted) may sign replies. */
+static int may_sign(X509 *cert)
+{
+    return (X509_get_key_usage(cert) & KU_DIGITAL_SIGNATURE) != 0;
+}
+
 /*
  * Picks the certificate to verify with.  A reply must be signed by the
  * certificate the caller trusts or by one it issued; a request is signed
@@ -176,6 +183,13 @@ static X509 *choose_signer(SCEP *h, PKCS7 *p7, PKCS7_SIGNER_INFO *si,
     if (given != NULL && names_signer(given, si))
         return given;
     if (given != NULL && is_reply) {
+        if (included != NULL && issued_by(included, given) &&
+            !may_sign(included)) {
+            scep_fail(h, SCEP_ERR_VERIFY,
+                      "the reply is signed by a certificate the given one "
+                      "issued, but its key usage does not allow signing");
+            return NULL;
+        }
         if (included != NULL && issued_by(included, given))
             return included;
         scep_fail(h, SCEP_ERR_VERIFY,

@@ -330,6 +330,53 @@ static void test_id_control_characters(void)
     scep_cleanup(h);
 }
 
+/* ---- Reply signers ---------------------------------------------------- */
+
+/* The CA also issues the RA's encryption certificate, whose key usage
+ * forbids signatures: a reply signed with it must not pass as the CA's. */
+static void test_reply_signer_key_usage(void)
+{
+    SCEP *h = scep_create_handle();
+    char *enc_key = vector_file("keys/ra-encrypt-key.pem", NULL);
+    char *enc_cert = vector_file("keys/ra-encrypt.pem", NULL);
+    char *sign_key = vector_file("keys/ra-sign-key.pem", NULL);
+    char *sign_cert = vector_file("keys/ra-sign.pem", NULL);
+    struct built req = {NULL, 0}, reply = {NULL, 0};
+    SCEP_MESSAGE *m;
+
+    BUILT(h,
+          scep_pkcsreq(h, client_key, client_cert, ca_cert, csr, &req.data,
+                       &req.len),
+          "pkcsreq");
+    BUILT(h,
+          scep_create_pending_reply(h, enc_key, enc_cert, req.data, req.len,
+                                    &reply.data, &reply.len),
+          "reply signed with the encryption certificate");
+    CHECK(scep_parse(h, reply.data, reply.len, ca_cert) == NULL);
+    CHECK_ERROR(h, SCEP_ERR_VERIFY, "key usage does not allow signing");
+    CHECK(scep_unwrap(h, reply.data, reply.len, ca_cert, client_cert,
+                      client_key) == NULL);
+    CHECK_ERROR(h, SCEP_ERR_VERIFY, "key usage does not allow signing");
+    scep_free(reply.data);
+
+    /* The RA signing certificate, issued by the same CA, still passes. */
+    BUILT(h,
+          scep_create_pending_reply(h, sign_key, sign_cert, req.data, req.len,
+                                    &reply.data, &reply.len),
+          "reply signed with the signing certificate");
+    m = scep_parse(h, reply.data, reply.len, ca_cert);
+    CHECK(m != NULL);
+    scep_message_free(m);
+
+    scep_free(reply.data);
+    scep_free(req.data);
+    free(enc_key);
+    free(enc_cert);
+    free(sign_key);
+    free(sign_cert);
+    scep_cleanup(h);
+}
+
 int main(void)
 {
     ca_cert = vector_file(CA_CERT, NULL);
@@ -343,6 +390,7 @@ int main(void)
     test_id_alphabet();
     test_id_echoed();
     test_id_control_characters();
+    test_reply_signer_key_usage();
 
     free(ca_cert);
     free(ca_key);
