@@ -302,9 +302,10 @@ SCEP_EXTERN void scep_free(void *buffer);
  * parse: reads the SignedData and its SCEP attributes and verifies the
  * signature.  Nothing is decrypted.  verify_cert (may be NULL) is the
  * certificate the caller trusts:
- *  - a CertRep given a verify_cert must be signed by it or by a
- *    certificate it issued (an RA certificate included in the reply);
- *    without one, by the signer certificate the reply includes;
+ *  - a CertRep given a verify_cert must be signed by exactly that
+ *    certificate (the CA's, or the RA signing certificate when the
+ *    server has an RA); without one, it is verified against the signer
+ *    certificate it includes, which proves integrity, not origin;
  *  - a request is verified against the signer certificate it includes
  *    (verify_cert is used instead only when it is that signer).
  * A signature that does not verify is always an error.

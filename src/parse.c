@@ -154,26 +154,11 @@ static int names_signer(X509 *cert, PKCS7_SIGNER_INFO *si)
            ASN1_INTEGER_cmp(X509_get0_serialNumber(cert), ias->serial) == 0;
 }
 
-/* True when trusted issued cert (an RA certificate signed by the CA). */
-static int issued_by(X509 *cert, X509 *trusted)
-{
-    EVP_PKEY *key = X509_get0_pubkey(trusted);
-
-    return X509_check_issued(trusted, cert) == X509_V_OK && key != NULL &&
-           X509_verify(cert, key) == 1;
-}
-
-/* An RA encryption certificate is issued by the CA too: only one whose
- * key usage allows signatures (or is unrestricted) may sign replies. */
-static int may_sign(X509 *cert)
-{
-    return (X509_get_key_usage(cert) & KU_DIGITAL_SIGNATURE) != 0;
-}
-
 /*
- * Picks the certificate to verify with.  A reply must be signed by the
- * certificate the caller trusts or by one it issued; a request is signed
- * by the requester's own certificate, which it includes.
+ * Picks the certificate to verify with.  A reply given a certificate must
+ * be signed by exactly that one: accepting any certificate it issued would
+ * let every device the CA enrolled sign replies to the others.  A request
+ * is signed by the requester's own certificate, which it includes.
  */
 static X509 *choose_signer(SCEP *h, PKCS7 *p7, PKCS7_SIGNER_INFO *si,
                            X509 *given, int is_reply)
@@ -183,18 +168,10 @@ static X509 *choose_signer(SCEP *h, PKCS7 *p7, PKCS7_SIGNER_INFO *si,
     if (given != NULL && names_signer(given, si))
         return given;
     if (given != NULL && is_reply) {
-        if (included != NULL && issued_by(included, given) &&
-            !may_sign(included)) {
-            scep_fail(h, SCEP_ERR_VERIFY,
-                      "the reply is signed by a certificate the given one "
-                      "issued, but its key usage does not allow signing");
-            return NULL;
-        }
-        if (included != NULL && issued_by(included, given))
-            return included;
         scep_fail(h, SCEP_ERR_VERIFY,
-                  "the reply is not signed by the certificate given, nor "
-                  "by a certificate it issued");
+                  "the reply is not signed by the certificate given (a "
+                  "server with an RA signs with the RA signing certificate "
+                  "of its GetCACert answer: give that one)");
         return NULL;
     }
     if (included == NULL)

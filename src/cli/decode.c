@@ -29,8 +29,8 @@ static const char decode_help[] =
     "                         for requests, the requester's for replies\n"
     "  --cert CERT            the certificate of KEY (required with --key)\n"
     "  --key-password-env VAR read KEY's password from $VAR\n"
-    "  --ca CA                verify the signature with this certificate\n"
-    "                         instead of the one the message includes\n"
+    "  --ca CERT              the certificate a reply must be signed by: the\n"
+    "                         CA's, or the RA signing certificate\n"
     "\n";
 
 static const struct option decode_options[] = {
@@ -157,7 +157,7 @@ static void print_verified_with(SCEP_MESSAGE *m, int have_ca)
     const char *type = scep_get_message_type(m);
 
     if (have_ca && type != NULL && strcmp(type, "CertRep") == 0)
-        print_field("verifiedWith", "the --ca certificate or one it issued");
+        print_field("verifiedWith", "the --ca certificate");
     else
         print_field("verifiedWith", "the signer certificate the message "
                                     "includes (not a trust decision)");

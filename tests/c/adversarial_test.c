@@ -332,8 +332,8 @@ static void test_id_control_characters(void)
 
 /* ---- Reply signers ---------------------------------------------------- */
 
-/* The CA also issues the RA's encryption certificate, whose key usage
- * forbids signatures: a reply signed with it must not pass as the CA's. */
+/* The CA also issues the RA's certificates (and every device's): a reply
+ * signed by any of them must not pass as the CA's. */
 static void test_reply_signer_key_usage(void)
 {
     SCEP *h = scep_create_handle();
@@ -353,18 +353,19 @@ static void test_reply_signer_key_usage(void)
                                     &reply.data, &reply.len),
           "reply signed with the encryption certificate");
     CHECK(scep_parse(h, reply.data, reply.len, ca_cert) == NULL);
-    CHECK_ERROR(h, SCEP_ERR_VERIFY, "key usage does not allow signing");
+    CHECK_ERROR(h, SCEP_ERR_VERIFY, "not signed by the certificate given");
     CHECK(scep_unwrap(h, reply.data, reply.len, ca_cert, client_cert,
                       client_key) == NULL);
-    CHECK_ERROR(h, SCEP_ERR_VERIFY, "key usage does not allow signing");
+    CHECK_ERROR(h, SCEP_ERR_VERIFY, "not signed by the certificate given");
     scep_free(reply.data);
 
-    /* The RA signing certificate, issued by the same CA, still passes. */
+    /* The RA signing certificate passes when it is the one given. */
     BUILT(h,
           scep_create_pending_reply(h, sign_key, sign_cert, req.data, req.len,
                                     &reply.data, &reply.len),
           "reply signed with the signing certificate");
-    m = scep_parse(h, reply.data, reply.len, ca_cert);
+    CHECK(scep_parse(h, reply.data, reply.len, ca_cert) == NULL);
+    m = scep_parse(h, reply.data, reply.len, sign_cert);
     CHECK(m != NULL);
     scep_message_free(m);
 

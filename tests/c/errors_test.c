@@ -139,8 +139,9 @@ static void test_wrong_keys(void)
     scep_cleanup(h);
 }
 
-/* A reply must come from the certificate the client trusts or one it
- * issued (an RA); anything else is refused. */
+/* A reply must come from exactly the certificate the client trusts: an
+ * RA's reply is checked against the RA signing certificate, and even a
+ * certificate the CA issued does not pass for the CA. */
 static void test_reply_signers(void)
 {
     struct built req = der_request(), reply = {NULL, 0};
@@ -152,9 +153,11 @@ static void test_reply_signers(void)
 
     BUILT(h, scep_create_pending_reply(h, ra_key, ra_cert, req.data, req.len,
                                        &reply.data, &reply.len), "ra reply");
-    m = scep_parse(h, reply.data, reply.len, ca_cert);
+    m = scep_parse(h, reply.data, reply.len, ra_cert);
     CHECK(m != NULL);
     scep_message_free(m);
+    CHECK(scep_parse(h, reply.data, reply.len, ca_cert) == NULL);
+    CHECK_ERROR(h, SCEP_ERR_VERIFY, "give that one");
     CHECK(scep_parse(h, reply.data, reply.len, other_cert) == NULL);
     CHECK_ERROR(h, SCEP_ERR_VERIFY, "not signed by the certificate given");
 
