@@ -258,6 +258,14 @@ static int load_signer(SCEP *h, const char *key_text, const char *cert_text,
     s->cert = NULL;
     if ((s->key = scep_load_key(h, key_text, "signer key")) == NULL)
         return -1;
+    /* A self-signed signer stands for the CSR's key: signing with any
+     * other would make a request no CA can match to its CSR. */
+    if (cert_text == NULL && csr != NULL &&
+        EVP_PKEY_eq(s->key, X509_REQ_get0_pubkey(csr)) != 1)
+        return scep_fail(h, SCEP_ERR_KEY,
+                         "the signer key is not the key of the certificate "
+                         "request (give a signer certificate to sign with "
+                         "another key)");
     if (cert_text == NULL && csr != NULL)
         s->cert = self_signed(h, s->key, csr);
     else

@@ -36,9 +36,25 @@ static int keyword_flags(const char *word, size_t len)
     return 0;
 }
 
+/* Keyword lists are printable ASCII; '<' starts an HTML error page. */
+static int is_list_char(unsigned char c)
+{
+    return (isprint(c) && c != '<') || isspace(c);
+}
+
+/* Trims white space around [*start, stop) and returns the new stop. */
+static size_t trim(const char *text, size_t *start, size_t stop)
+{
+    while (stop > *start && isspace((unsigned char)text[stop - 1]))
+        stop--;
+    while (*start < stop && isspace((unsigned char)text[*start]))
+        (*start)++;
+    return stop;
+}
+
 int scep_parse_capabilities(SCEP *h, const char *text, size_t len)
 {
-    size_t start = 0, end;
+    size_t start = 0, end, stop;
     int flags = 0;
 
     if (h == NULL)
@@ -49,18 +65,16 @@ int scep_parse_capabilities(SCEP *h, const char *text, size_t len)
         return scep_fail(h, SCEP_ERR_LIMIT,
                          "the capability list is longer than 64 KiB");
 
+    for (end = 0; end < len; end++)
+        if (!is_list_char((unsigned char)text[end]))
+            return scep_fail(h, SCEP_ERR_FORMAT,
+                             "the answer is not a GetCACaps keyword list "
+                             "(an HTML page or binary data?)");
+
     while (start < len) {
         for (end = start; end < len && text[end] != '\n'; end++)
-            if (text[end] == '\0' || text[end] == '<')
-                return scep_fail(h, SCEP_ERR_FORMAT,
-                                 "the answer is not a GetCACaps keyword "
-                                 "list (an HTML page or binary data?)");
-        size_t stop = end;
-
-        while (stop > start && isspace((unsigned char)text[stop - 1]))
-            stop--;
-        while (start < stop && isspace((unsigned char)text[start]))
-            start++;
+            ;
+        stop = trim(text, &start, end);
         flags |= keyword_flags(text + start, stop - start);
         start = end + 1;
     }

@@ -43,8 +43,10 @@ static int read_number(SCEP *h, PKCS7_SIGNER_INFO *si, const char *oid,
         return scep_fail(h, SCEP_ERR_ATTRIBUTE,
                          "%s attribute is malformed (not one printable "
                          "string, or duplicated)", name);
+    /* Digits only: strtol alone would let " 19" and "+19" through. */
     number = strtol(text, &end, 10);
-    if (*end != '\0' || end == text || number < 0 || number > 1000) {
+    if (*end != '\0' || strspn(text, "0123456789") != strlen(text) ||
+        strlen(text) > 4) {
         scep_fail(h, SCEP_ERR_ATTRIBUTE, "%s attribute \"%.20s\" is not a "
                                          "number", name, text);
         free(text);

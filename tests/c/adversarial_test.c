@@ -330,6 +330,57 @@ static void test_id_control_characters(void)
     scep_cleanup(h);
 }
 
+/* ---- messageType ------------------------------------------------------ */
+
+/* Only plain decimal digits name a message type: strtol would also take
+ * " 19", "+19" and "019". */
+static void test_message_type_spelling(void)
+{
+    static const char *const spellings[] = {" 19", "+19", "19 ", "019x",
+                                            "-19", "00019"};
+    SCEP *h = scep_create_handle();
+    int len;
+    unsigned char *good = csr_der(0, &len);
+    size_t i;
+
+    for (i = 0; i < sizeof(spellings) / sizeof(spellings[0]); i++) {
+        struct built req = raw_request(good, len, "ID", V_ASN1_PRINTABLESTRING,
+                                       spellings[i]);
+
+        CHECK(scep_parse(h, req.data, req.len, NULL) == NULL);
+        CHECK_ERROR(h, SCEP_ERR_ATTRIBUTE, "messageType attribute");
+        free(req.data);
+    }
+    OPENSSL_free(good);
+    scep_cleanup(h);
+}
+
+/* ---- Self-signed signers and capability lists ------------------------- */
+
+/* Without a signer certificate, the signer key must be the CSR's. */
+static void test_self_signed_key_mismatch(void)
+{
+    SCEP *h = scep_create_handle();
+    char *other_key = vector_file(OTHER_KEY, NULL);
+    struct built out = {NULL, 0};
+
+    CHECK(scep_pkcsreq(h, other_key, NULL, ca_cert, csr, &out.data,
+                       &out.len) == -1);
+    CHECK_ERROR(h, SCEP_ERR_KEY, "not the key of the certificate request");
+    free(other_key);
+    scep_cleanup(h);
+}
+
+static void test_binary_capabilities(void)
+{
+    static const char binary[] = "AES\nPOST\x01\xff\x80PKIOperation\n";
+    SCEP *h = scep_create_handle();
+
+    CHECK(scep_parse_capabilities(h, binary, sizeof(binary) - 1) == -1);
+    CHECK_ERROR(h, SCEP_ERR_FORMAT, "not a GetCACaps keyword list");
+    scep_cleanup(h);
+}
+
 /* ---- Reply signers ---------------------------------------------------- */
 
 /* The CA also issues the RA's certificates (and every device's): a reply
@@ -392,6 +443,9 @@ int main(void)
     test_id_echoed();
     test_id_control_characters();
     test_reply_signer_key_usage();
+    test_message_type_spelling();
+    test_self_signed_key_mismatch();
+    test_binary_capabilities();
 
     free(ca_cert);
     free(ca_key);
