@@ -203,6 +203,8 @@ SCEP_MESSAGE *scep_read_message(SCEP *h, const unsigned char *data,
 
 struct scep_pkcs11;
 int scep_pkcs11_is_reference(SCEP *h, const char *text);
+/* A bare hex key id, whether or not a token is configured. */
+int scep_pkcs11_looks_like_id(const char *text);
 EVP_PKEY *scep_pkcs11_load_key(SCEP *h, const char *reference,
                                const char *what);
 X509 *scep_pkcs11_load_cert(SCEP *h, const char *reference,

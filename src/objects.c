@@ -209,6 +209,10 @@ static EVP_PKEY *decode_key(SCEP *h, const char *text, const char *what)
     else if (is_encrypted(text))
         scep_fail(h, SCEP_ERR_KEY,
                   "the %s cannot be decrypted: wrong password", what);
+    else if (scep_pkcs11_looks_like_id(text))
+        scep_fail(h, SCEP_ERR_KEY,
+                  "the %s looks like a PKCS#11 key id, but the handle has "
+                  "no token (configure one with scep_set_pkcs11)", what);
     else
         scep_fail(h, SCEP_ERR_KEY, "the %s is not a readable private key",
                   what);

@@ -653,6 +653,11 @@ int scep_pkcs11_is_reference(SCEP *h, const char *text)
     return has_token(h) && is_hex_id(text);
 }
 
+int scep_pkcs11_looks_like_id(const char *text)
+{
+    return is_hex_id(text);
+}
+
 static int need_token(SCEP *h, const char *what)
 {
     if (has_token(h))

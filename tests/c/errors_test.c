@@ -130,6 +130,9 @@ static void test_wrong_keys(void)
     CHECK_ERROR(h, SCEP_ERR_ARGUMENT, "no decryption certificate given");
     CHECK(scep_unwrap(h, b.data, b.len, NULL, ca_cert, "not a key") == NULL);
     CHECK_ERROR(h, SCEP_ERR_KEY, "not a readable private key");
+    CHECK(scep_unwrap(h, b.data, b.len, NULL, ca_cert, "01ab") == NULL);
+    CHECK_ERROR(h, SCEP_ERR_KEY, "looks like a PKCS#11 key id, but the "
+                                 "handle has no token");
     CHECK(scep_parse(h, b.data, b.len, "garbage") == NULL);
     CHECK_ERROR(h, SCEP_ERR_CERT, "verification certificate is neither PEM");
 
