@@ -373,6 +373,15 @@ static int needs_legacy(int nid)
     return nid == NID_des_cbc || nid == NID_rc2_cbc || nid == NID_des_ede_cbc;
 }
 
+static void unsupported_cipher(SCEP *h, const X509_ALGOR *algorithm)
+{
+    char name[80];
+
+    OBJ_obj2txt(name, sizeof(name), algorithm->algorithm, 0);
+    scep_fail(h, SCEP_ERR_ALGORITHM,
+              "the envelope's cipher %s is not supported", name);
+}
+
 /* Opens the envelope in the SignedData; *out is the payload. */
 static int open_envelope(SCEP *h, PKCS7 *p7, X509 *cert, EVP_PKEY *key,
                          BIO **out)
@@ -400,6 +409,8 @@ static int open_envelope(SCEP *h, PKCS7 *p7, X509 *cert, EVP_PKEY *key,
                                        "certificate");
     } else if (needs_legacy(nid) && scep_need_legacy(h) != 0) {
         /* scep_need_legacy said why */
+    } else if (EVP_get_cipherbynid(nid) == NULL) {
+        unsupported_cipher(h, env->d.enveloped->enc_data->algorithm);
     } else if ((*out = BIO_new(BIO_s_mem())) == NULL) {
         scep_fail(h, SCEP_ERR_MEMORY, "out of memory");
     } else if (PKCS7_decrypt(env, key, cert, *out, 0) != 1) {

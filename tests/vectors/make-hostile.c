@@ -10,6 +10,7 @@
  *   set:OID:TYPE:VALUE        replace it by one value of TYPE
  *   add:OID:TYPE:VALUE        add another attribute, even a duplicate
  *   envelope:FILE:CERT        new content: FILE's bytes enveloped to CERT
+ *   content:FILE              sign FILE's bytes as the content
  *   swap:FILE                 after signing, put FILE's bytes as content
  *
  * TYPE is printable, utf8, integer or octet (VALUE in hex).  The
@@ -198,6 +199,9 @@ int main(int argc, char **argv)
         } else if (strcmp(f5[0], "envelope") == 0 && n == 3) {
             free(content);
             content = envelope(f5[1], f5[2], &content_len);
+        } else if (strcmp(f5[0], "content") == 0 && n == 2) {
+            free(content);
+            content = slurp(f5[1], &content_len);
         } else if (strcmp(f5[0], "swap") == 0 && n == 2) {
             swap = slurp(f5[1], &swap_len);
         } else {

@@ -555,6 +555,42 @@ def resigned(tool):
         "messageType attribute missing", "a CertRep without messageType")
 
 
+def wrong_keys(tool):
+    """Real requests opened with the wrong material, and an envelope with a
+    cipher nobody knows: one vector for each error class that input can
+    cause beyond the malformed ones above."""
+    request = "peers/captured/micromdm-client-pkcsreq.der"
+    data = read(request)
+    other_cert = "peers/captured/keys/sscep-legacy/selfsigned.crt"
+    other_key = "peers/captured/keys/sscep-legacy/local.key"
+
+    def opened_with(name, cert, key, status, message, description):
+        add(name, data, "unwrap", status, message, description,
+            same_as=None if name == "not-a-recipient" else "not-a-recipient")
+        vectors[-1]["unwrap"] = {"cert": cert, "key": key}
+
+    opened_with("not-a-recipient", other_cert, other_key, "SCEP_ERR_DECRYPT",
+                "no recipient matches this certificate",
+                "a PKCSReq opened with a certificate it was not sent to")
+    opened_with("key-not-for-cert", CA_CERT, other_key, "SCEP_ERR_KEY",
+                "does not belong to the decryption certificate",
+                "a PKCSReq opened with the CA certificate and another key")
+    opened_with("cert-unreadable", "peers/captured/getcacaps.txt", CA_KEY,
+                "SCEP_ERR_CERT", "decryption certificate",
+                "a PKCSReq opened with a text that is no certificate")
+
+    # DES-CBC is 1.3.14.3.2.7; 1.3.14.3.2.127 names no cipher.
+    envelope = signed_content(data)
+    des = bytes([0x06, 0x05, 0x2b, 0x0e, 0x03, 0x02, 0x07])
+    assert envelope.count(des) == 1
+    unknown = envelope.replace(des, des[:-1] + bytes([0x7f]))
+    add("cipher-unknown",
+        tool.run(request, CLIENT_CERT, CLIENT_KEY,
+                 "content:" + tool.file("unknown-cipher.der", unknown)),
+        "unwrap", "SCEP_ERR_ALGORITHM", "cipher 1.3.14.3.2.127",
+        "an envelope whose content cipher OID names no cipher", unwrap=True)
+
+
 def write_manifest():
     path = os.path.join(HERE, "manifest.json")
     with open(path) as f:
@@ -579,6 +615,7 @@ def main():
     tampered()
     with tempfile.TemporaryDirectory() as workdir:
         resigned(Resigner(workdir))
+        wrong_keys(Resigner(workdir))
     write_manifest()
     print("make-hostile: %d vectors in %s" % (len(vectors), OUT))
 
