@@ -15,33 +15,31 @@ static ASN1_OBJECT *oid(const char *dotted)
     return OBJ_txt2obj(dotted, 1);
 }
 
-int scep_add_string_attribute(PKCS7_SIGNER_INFO *si, const char *dotted,
-                              int asn1_type, const char *value)
+static int add_attribute(PKCS7_SIGNER_INFO *si, const char *dotted,
+                         int asn1_type, const unsigned char *value,
+                         size_t len)
 {
     ASN1_OBJECT *obj = oid(dotted);
     STACK_OF(X509_ATTRIBUTE) *attrs = si->auth_attr;
-    int ok = obj != NULL &&
-             X509at_add1_attr_by_OBJ(&attrs, obj, asn1_type,
-                                     (const unsigned char *)value,
-                                     (int)strlen(value)) != NULL;
+    int ok = obj != NULL && X509at_add1_attr_by_OBJ(&attrs, obj, asn1_type,
+                                                    value, (int)len) != NULL;
 
     si->auth_attr = attrs;
     ASN1_OBJECT_free(obj);
     return ok ? 0 : -1;
 }
 
+int scep_add_string_attribute(PKCS7_SIGNER_INFO *si, const char *dotted,
+                              int asn1_type, const char *value)
+{
+    return add_attribute(si, dotted, asn1_type,
+                         (const unsigned char *)value, strlen(value));
+}
+
 int scep_add_octet_attribute(PKCS7_SIGNER_INFO *si, const char *dotted,
                              const unsigned char *value, size_t len)
 {
-    ASN1_OBJECT *obj = oid(dotted);
-    STACK_OF(X509_ATTRIBUTE) *attrs = si->auth_attr;
-    int ok = obj != NULL &&
-             X509at_add1_attr_by_OBJ(&attrs, obj, V_ASN1_OCTET_STRING,
-                                     value, (int)len) != NULL;
-
-    si->auth_attr = attrs;
-    ASN1_OBJECT_free(obj);
-    return ok ? 0 : -1;
+    return add_attribute(si, dotted, V_ASN1_OCTET_STRING, value, len);
 }
 
 /*
