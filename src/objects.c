@@ -124,12 +124,19 @@ static BIO *text_bio(const char *text)
 
 /* True (and the handle says why) when the text is absent, or too large
  * or too deeply nested to be given to OpenSSL. */
-static int missing(SCEP *h, const char *text, const char *what)
+static int absent(SCEP *h, const char *text, const char *what)
 {
     if (text != NULL && *text != '\0')
-        return scep_check_text(h, text, what) != 0;
+        return 0;
     scep_fail(h, SCEP_ERR_ARGUMENT, "no %s given", what);
     return 1;
+}
+
+/* The text is absent or, checked before OpenSSL decodes it, too large or
+ * too deep (cached objects skip this: they were checked when decoded). */
+static int missing(SCEP *h, const char *text, const char *what)
+{
+    return absent(h, text, what) || scep_check_text(h, text, what) != 0;
 }
 
 /* ---- Private keys ----------------------------------------------------- */
@@ -225,7 +232,7 @@ EVP_PKEY *scep_load_key(SCEP *h, const char *text, const char *what)
     EVP_PKEY *key;
     int printed;
 
-    if (missing(h, text, what))
+    if (absent(h, text, what))
         return NULL;
     if (scep_pkcs11_is_reference(h, text))
         return scep_pkcs11_load_key(h, text, what);
@@ -233,7 +240,8 @@ EVP_PKEY *scep_load_key(SCEP *h, const char *text, const char *what)
     printed = fingerprint(CACHE_KEY, text, print) == 0;
     if (printed && (key = cache_get(h, CACHE_KEY, print)) != NULL)
         return key;
-    if ((key = decode_key(h, text, what)) == NULL)
+    if (scep_check_text(h, text, what) != 0 ||
+        (key = decode_key(h, text, what)) == NULL)
         return NULL;
     if (printed)
         cache_put(h, CACHE_KEY, print, key);
@@ -272,7 +280,7 @@ X509 *scep_load_cert(SCEP *h, const char *text, const char *what)
     X509 *cert;
     int printed;
 
-    if (missing(h, text, what))
+    if (absent(h, text, what))
         return NULL;
     if (strncmp(text, "pkcs11:", 7) == 0)
         return scep_pkcs11_load_cert(h, text, what);
@@ -280,7 +288,8 @@ X509 *scep_load_cert(SCEP *h, const char *text, const char *what)
     printed = fingerprint(CACHE_CERT, text, print) == 0;
     if (printed && (cert = cache_get(h, CACHE_CERT, print)) != NULL)
         return cert;
-    if ((cert = decode_cert(h, text, what)) == NULL)
+    if (scep_check_text(h, text, what) != 0 ||
+        (cert = decode_cert(h, text, what)) == NULL)
         return NULL;
     if (printed)
         cache_put(h, CACHE_CERT, print, cert);
@@ -392,11 +401,13 @@ X509_REQ *scep_load_csr(SCEP *h, const char *text)
     unsigned char print[32];
     X509_REQ *csr;
 
-    if (missing(h, text, "certificate request"))
+    if (absent(h, text, "certificate request"))
         return NULL;
     if (fingerprint(CACHE_CSR, text, print) == 0 &&
         (csr = cache_take_csr(h, print)) != NULL)
         return csr;
+    if (scep_check_text(h, text, "certificate request") != 0)
+        return NULL;
     return decode_csr(h, text);
 }
 
