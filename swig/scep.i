@@ -7,7 +7,7 @@
  * without the scep_ prefix.  The sections:
  *
  *   1. helpers per language: make text and bytes, raise an error
- *   2. typemaps, grouped by C type: bytes in, bytes out, results
+ *   2. typemaps, grouped by C type: text in, bytes in, bytes out, results
  *   3. constants and module functions
  *   4. the Handle class
  *   5. the Message class
@@ -85,6 +85,19 @@ static int scep_is_pem(const unsigned char *data, size_t len)
 {
     return len >= 11 && memcmp(data, "-----BEGIN ", 11) == 0;
 }
+
+/*
+ * The C interface reads text arguments up to their first NUL byte, so a
+ * text with one inside would silently lose its end (a password "a\0b"
+ * would become "a").  The typemaps refuse it with this message instead.
+ */
+static const char *scep_nul_message(char *buffer, size_t size,
+                                    int position, const char *name)
+{
+    snprintf(buffer, size, "argument %d (%s) contains a NUL byte",
+             position, name);
+    return buffer;
+}
 %}
 
 /* ---- 1. Helpers per language ----------------------------------------- */
@@ -94,6 +107,12 @@ static int scep_is_pem(const unsigned char *data, size_t len)
  *   SCEP_TEXT(s, n)     a text value (str / string) of n bytes
  *   SCEP_BYTES(p, n)    a binary value (bytes / byte string / byte array)
  *   SCEP_FAIL(st, msg)  raise the error of status st and leave the wrapper
+ *   SCEP_ARG_POSITION(input)
+ *                       the position, as the caller counts (1 = first
+ *                       argument after the object), of the method
+ *                       argument $input: its index in the wrapper's array
+ *                       of arguments, less the slots before the first
+ *                       one.  Only methods take text or bytes arguments.
  */
 
 #if defined(SWIGPYTHON)
@@ -131,6 +150,8 @@ static PyObject *scep_text(const char *text, size_t len)
 #define SCEP_TEXT(s, n) scep_text((const char *)(s), (n))
 #define SCEP_BYTES(p, n) PyBytes_FromStringAndSize((const char *)(p), (n))
 #define SCEP_FAIL(st, msg) do { scep_raise((st), (msg)); SWIG_fail; } while (0)
+/* swig_obj[0] is the object. */
+#define SCEP_ARG_POSITION(input) ((int)(&(input) - swig_obj))
 
 #elif defined(SWIGPERL)
 %{
@@ -148,6 +169,8 @@ static void scep_raise(int status, const char *message)
 #define SCEP_TEXT(s, n) newSVpvn((const char *)(s), (n))
 #define SCEP_BYTES(p, n) newSVpvn((const char *)(p), (n))
 #define SCEP_FAIL(st, msg) do { scep_raise((st), (msg)); SWIG_fail; } while (0)
+/* ST(0) is the object. */
+#define SCEP_ARG_POSITION(input) ((int)(&(input) - &ST(0)))
 
 #elif defined(SWIGRUBY)
 %{
@@ -170,6 +193,8 @@ static void scep_raise(int status, const char *message)
 #define SCEP_TEXT(s, n) rb_utf8_str_new((const char *)(s), (long)(n))
 #define SCEP_BYTES(p, n) rb_str_new((const char *)(p), (long)(n))
 #define SCEP_FAIL(st, msg) scep_raise((st), (msg))
+/* The object is self, outside argv. */
+#define SCEP_ARG_POSITION(input) ((int)(&(input) - argv) + 1)
 
 #elif defined(SWIGTCL)
 %{
@@ -188,6 +213,8 @@ static void scep_raise(Tcl_Interp *interp, int status, const char *message)
 #define SCEP_BYTES(p, n) Tcl_NewByteArrayObj((const unsigned char *)(p), (int)(n))
 #define SCEP_FAIL(st, msg) \
     do { scep_raise(interp, (st), (msg)); SWIG_fail; } while (0)
+/* objv[0] is the command, objv[1] the object. */
+#define SCEP_ARG_POSITION(input) ((int)(&(input) - objv) - 1)
 #endif
 
 #define SCEP_HANDLE_FAIL(h) SCEP_FAIL(scep_last_status(h), scep_last_error(h))
@@ -195,6 +222,176 @@ static void scep_raise(Tcl_Interp *interp, int status, const char *message)
     SCEP_FAIL(scep_message_last_status(m), scep_message_last_error(m))
 
 /* ---- 2. Typemaps ------------------------------------------------------ */
+
+/*
+ * Text in: PEM certificates, keys, CSRs and CRLs, transactionIDs, names
+ * of algorithms and failInfo values, passwords, paths.  None (undef, nil;
+ * "" in Tcl) stands for NULL.  Python takes str (as UTF-8) or bytes (as
+ * they are), like the message arguments; Perl any scalar but a plain
+ * reference; Ruby a String.  A value of another type raises TypeError
+ * (Perl: croak), and one holding a NUL byte the invalid-argument error,
+ * both naming the argument ("argument 3 (transaction_id) contains a NUL
+ * byte"), counted as the caller counts.
+ */
+#if defined(SWIGPYTHON)
+%{
+/* str (passed as UTF-8), bytes (passed as they are) or None. */
+static int scep_python_text(PyObject *value, int position, const char *name,
+                            const char **text)
+{
+    char message[160];
+    const char *data;
+    Py_ssize_t length;
+
+    *text = NULL;
+    if (value == Py_None)
+        return 0;
+
+    if (PyUnicode_Check(value)) {
+        data = PyUnicode_AsUTF8AndSize(value, &length);
+        if (data == NULL)
+            return -1;
+    } else if (PyBytes_Check(value)) {
+        data = PyBytes_AS_STRING(value);
+        length = PyBytes_GET_SIZE(value);
+    } else {
+        PyErr_Format(PyExc_TypeError, "argument %d (%s) must be str, bytes "
+                     "or None, not %s", position, name,
+                     Py_TYPE(value)->tp_name);
+        return -1;
+    }
+
+    if (strlen(data) != (size_t)length) {
+        scep_raise(SCEP_ERR_ARGUMENT, scep_nul_message(message,
+                   sizeof(message), position, name));
+        return -1;
+    }
+    *text = data;
+    return 0;
+}
+%}
+%typemap(in) const char * {
+    if (scep_python_text($input, SCEP_ARG_POSITION($input), "$1_name",
+                         (const char **)&$1) < 0)
+        SWIG_fail;
+}
+%typemap(freearg) const char * "";
+
+#elif defined(SWIGPERL)
+%{
+/* Any defined scalar but a plain reference, as its string; undef. */
+static int scep_perl_text(SV *value, int position, const char *name,
+                          const char **text)
+{
+    char message[160];
+    const char *data;
+    STRLEN length;
+
+    *text = NULL;
+    if (!SvOK(value))
+        return 0;
+
+    if (SvROK(value) && !SvAMAGIC(value)) {
+        snprintf(message, sizeof(message), "argument %d (%s) must be a "
+                 "string or undef, not a reference", position, name);
+        scep_raise(SCEP_ERR_ARGUMENT, message);
+        return -1;
+    }
+    data = SvPV(value, length);
+    if (strlen(data) != length) {
+        scep_raise(SCEP_ERR_ARGUMENT, scep_nul_message(message,
+                   sizeof(message), position, name));
+        return -1;
+    }
+    *text = data;
+    return 0;
+}
+%}
+%typemap(in) const char * {
+    if (scep_perl_text($input, SCEP_ARG_POSITION($input), "$1_name",
+                       (const char **)&$1) < 0)
+        SWIG_fail;
+}
+%typemap(freearg) const char * "";
+
+#elif defined(SWIGRUBY)
+%{
+/* A String or nil; raises (a longjmp) otherwise. */
+static const char *scep_ruby_text(VALUE value, int position,
+                                  const char *name)
+{
+    char message[160];
+
+    if (NIL_P(value))
+        return NULL;
+
+    if (!RB_TYPE_P(value, T_STRING))
+        rb_raise(rb_eTypeError, "argument %d (%s) must be a String or nil, "
+                 "not %s", position, name, rb_obj_classname(value));
+    if (memchr(RSTRING_PTR(value), '\0', RSTRING_LEN(value)) != NULL)
+        scep_raise(SCEP_ERR_ARGUMENT, scep_nul_message(message,
+                   sizeof(message), position, name));
+    return StringValueCStr(value);
+}
+%}
+%typemap(in) const char * {
+    $1 = ($1_ltype)scep_ruby_text($input, SCEP_ARG_POSITION($input),
+                                  "$1_name");
+}
+%typemap(freearg) const char * "";
+
+#elif defined(SWIGTCL)
+%{
+/* Tcl keeps a NUL inside a string as the two bytes C0 80. */
+static int scep_tcl_has_nul(const char *data, int length)
+{
+    const char *end = data + length;
+    const char *p = data;
+
+    while (p < end && (p = memchr(p, 0xC0, (size_t)(end - p))) != NULL) {
+        if (p + 1 < end && (unsigned char)p[1] == 0x80)
+            return 1;
+        p++;
+    }
+    return 0;
+}
+
+/*
+ * Tcl has no null: an empty string stands for "none" (no signer
+ * certificate, default algorithm...), unless empty_is_text (a password
+ * or PIN may really be empty).
+ */
+static int scep_tcl_text(Tcl_Interp *interp, Tcl_Obj *value, int position,
+                         const char *name, int empty_is_text,
+                         const char **text)
+{
+    char message[160];
+    int length = 0;
+    const char *data = Tcl_GetStringFromObj(value, &length);
+
+    *text = NULL;
+    if (scep_tcl_has_nul(data, length)) {
+        scep_raise(interp, SCEP_ERR_ARGUMENT, scep_nul_message(message,
+                   sizeof(message), position, name));
+        return -1;
+    }
+    if (length > 0 || empty_is_text)
+        *text = data;
+    return 0;
+}
+%}
+%typemap(in) const char * {
+    if (scep_tcl_text(interp, $input, SCEP_ARG_POSITION($input), "$1_name",
+                      0, (const char **)&$1) < 0)
+        SWIG_fail;
+}
+%typemap(in) const char *password, const char *pin {
+    if (scep_tcl_text(interp, $input, SCEP_ARG_POSITION($input), "$1_name",
+                      1, (const char **)&$1) < 0)
+        SWIG_fail;
+}
+%typemap(freearg) const char * "";
+#endif
 
 /* Bytes in: a message as bytes or text (PEM, base64). */
 #if defined(SWIGPYTHON)
@@ -212,8 +409,9 @@ static void scep_raise(Tcl_Interp *interp, int status, const char *message)
         if (buffer == NULL)
             SWIG_fail;
     } else {
-        PyErr_Format(PyExc_TypeError, "a message must be bytes or str, "
-                     "not %s", Py_TYPE($input)->tp_name);
+        PyErr_Format(PyExc_TypeError, "argument %d (%s) must be bytes or "
+                     "str, not %s", SCEP_ARG_POSITION($input), "$1_name",
+                     Py_TYPE($input)->tp_name);
         SWIG_fail;
     }
     $1 = ($1_ltype)buffer;
@@ -230,11 +428,12 @@ static void scep_raise(Tcl_Interp *interp, int status, const char *message)
 }
 #elif defined(SWIGRUBY)
 %typemap(in) (const unsigned char *data, size_t len) {
-    VALUE string = $input;
-
-    StringValue(string);
-    $1 = ($1_ltype)RSTRING_PTR(string);
-    $2 = (size_t)RSTRING_LEN(string);
+    if (!RB_TYPE_P($input, T_STRING))
+        rb_raise(rb_eTypeError, "argument %d (%s) must be a String, not %s",
+                 SCEP_ARG_POSITION($input), "$1_name",
+                 rb_obj_classname($input));
+    $1 = ($1_ltype)RSTRING_PTR($input);
+    $2 = (size_t)RSTRING_LEN($input);
 }
 #elif defined(SWIGTCL)
 %typemap(in) (const unsigned char *data, size_t len) {
@@ -405,21 +604,6 @@ static void scep_raise(Tcl_Interp *interp, int status, const char *message)
         SCEP_MESSAGE_FAIL(arg1);
     Tcl_SetObjResult(interp, SCEP_TEXT($1, strlen($1)));
 }
-
-/*
- * Tcl has no null: an empty string stands for "none" (no signer
- * certificate, default algorithm...).  A password or PIN may really be
- * empty, so those keep "".
- */
-%typemap(in) const char * {
-    $1 = Tcl_GetString($input);
-    if (*$1 == '\0')
-        $1 = NULL;
-}
-%typemap(in) const char *password, const char *pin {
-    $1 = Tcl_GetString($input);
-}
-%typemap(freearg) const char * "";
 
 /* SWIG's Tcl runtime never hands ownership of a returned object to its
  * command; the messages parse and unwrap make must be freed with it. */

@@ -15,6 +15,20 @@ use scep;
 our $VERSION = '1.00';
 
 my %PASSIN = map { $_ => 1 } qw(plain pass env);
+my @CONF_KEYS = qw(encalg handle log passin passin_env passwd sigalg);
+my %CONF_KEY = map { $_ => 1 } @CONF_KEYS;
+
+# What the POD calls the arguments the scep module names in its messages
+# ("argument 3 (transaction_id) contains a NUL byte").
+my %ARGUMENT_NAME = (
+    key => 'argument $sig_key', cert => 'argument $sig_cert',
+    csr => 'argument $req', transaction_id => 'argument $transid',
+    fail_info => 'argument $failInfo', certs => 'argument $issuedCert',
+    cert_to_check => 'argument $cert',
+    digest => "configuration's sigalg", cipher => "configuration's encalg",
+    password => "configuration's passwd", path => "configuration's log",
+    variable => "configuration's passin_env",
+);
 
 # ---- Errors ------------------------------------------------------------
 
@@ -27,6 +41,16 @@ sub _rethrow {
     $text =~ s/ at \S+ line \d+\.?\n\z//;
     $text =~ s/\n\z//;
     croak $text;
+}
+
+# An error of the scep module about one argument, told with this module's
+# name for it: the scep module counts its arguments differently.
+sub _argument_error {
+    my ($function, $error) = @_;
+
+    return $error unless $error =~ /^argument \d+ \((\w+)\) (.*)\z/s;
+    my $name = $ARGUMENT_NAME{$1} // "argument \$$1";
+    return "Crypt::LibSCEP::$function: the $name $2";
 }
 
 sub _require_args {
@@ -46,6 +70,16 @@ sub _check_conf {
     croak "Crypt::LibSCEP::$function: the configuration (first argument) "
         . "must be a hash reference, such as {}"
         unless ref $conf eq 'HASH';
+
+    # A misspelt key would otherwise quietly leave its default in force.
+    for my $key (sort keys %$conf) {
+        croak "Crypt::LibSCEP::$function: unknown configuration key "
+            . "'$key' (known: @{[join ', ', @CONF_KEYS]})"
+            unless $CONF_KEY{$key};
+        next if $key eq 'handle' || !defined $conf->{$key};
+        croak "Crypt::LibSCEP::$function: the configuration's $key "
+            . "contains a NUL byte" if index($conf->{$key}, "\0") >= 0;
+    }
 }
 
 # The scep::Handle behind a handle that create_handle returned.
@@ -80,7 +114,8 @@ sub _set_log {
 # from this call's configuration and forgotten when the call ends.
 sub _set_password {
     my ($function, $scep, $conf) = @_;
-    my $passin = $conf->{passin} // 'plain';
+    my $passin = $conf->{passin} // (defined $conf->{passwd} ? 'pass'
+                                                             : 'plain');
 
     croak "Crypt::LibSCEP::$function: passin must be plain, pass or env, "
         . "not '$passin'" unless $PASSIN{$passin};
@@ -123,7 +158,7 @@ sub _call {
     my $error = $@;
 
     eval { $scep->set_key_password(undef) if defined $scep };
-    _rethrow($error) if $error;
+    _rethrow(_argument_error($function, $error)) if $error;
     return $result;
 }
 
@@ -139,7 +174,7 @@ sub create_handle {
         _set_algorithms($new, $conf);
         $new;
     };
-    _rethrow($@) unless $scep;
+    _rethrow(_argument_error('create_handle', $@)) unless $scep;
     return bless { scep => $scep }, 'Crypt::LibSCEP::Handle';
 }
 
@@ -180,7 +215,7 @@ sub create_engine {
         $scep->set_pkcs11($engine->{module}, $engine->{pin},
                           $engine->{token}, $engine->{slot} // -1);
         1;
-    } or _rethrow($@);
+    } or _rethrow(_argument_error('create_engine', $@));
     return;
 }
 
@@ -597,15 +632,21 @@ handle configured from the hash and frees it afterwards.
 =item passin
 
 How to get the password of an encrypted private key given to this call:
-C<plain> (the default: the key is not encrypted), C<pass> (the password
-is C<passwd>) or C<env> (the password is in the environment variable
-C<pwd>, or in the one C<passin_env> names).  With C<plain>, an encrypted
-key fails with a message saying that it is encrypted; a wrong password
-fails with a message saying that it cannot be decrypted.
+C<plain> (the key is not encrypted; the default without C<passwd>),
+C<pass> (the password is C<passwd>; the default with it) or C<env> (the
+password is in the environment variable C<pwd>, or in the one
+C<passin_env> names).  With C<plain>, an encrypted key fails with a
+message saying that it is encrypted; a wrong password fails with a
+message saying that it cannot be decrypted.  As in the old module,
+C<pass> without C<passwd> and C<env> with the variable unset are
+accepted and act like C<plain>: a key that is not encrypted works, an
+encrypted one fails saying that no password was given (or that the
+variable is not set).
 
 =item passwd
 
-The password when C<passin> is C<pass>.
+The password when C<passin> is C<pass>; ignored when C<passin> is
+C<plain> or C<env>.
 
 =item passin_env
 
@@ -635,6 +676,12 @@ a password or a key.
 
     my $conf = { passin => 'pass', passwd => 'secret', sigalg => 'sha256',
                  encalg => 'aes256', log => '/var/log/scep.log' };
+
+A key not named here croaks (a misspelt C<sigAlg> would otherwise leave
+the default in force), and so does a value with a NUL byte inside.  An
+empty or unknown C<sigalg> or C<encalg> croaks naming the ones accepted,
+and a C<log> that cannot be opened for appending (a directory, a missing
+folder) croaks too.
 
 =head1 HANDLES
 
@@ -842,8 +889,9 @@ Every failure croaks.  The message is libscep's, for example
     the signer key is encrypted and no password was given
 
 followed by the caller's file and line.  Wrong arguments to this module
-(a configuration that is not a hash, a missing argument, an unknown
-C<passin>) croak with a message naming the function.
+(a configuration that is not a hash, an unknown configuration key, a
+missing argument, an unknown C<passin>, an argument that is a reference
+or holds a NUL byte) croak with a message naming the function.
 
 =head1 SEE ALSO
 
