@@ -128,7 +128,8 @@ static int absent(SCEP *h, const char *text, const char *what)
 {
     if (text != NULL && *text != '\0')
         return 0;
-    scep_fail(h, SCEP_ERR_ARGUMENT, "no %s given", what);
+    scep_fail(h, SCEP_ERR_ARGUMENT, text == NULL ? "no %s given"
+                                                 : "the %s is empty", what);
     return 1;
 }
 

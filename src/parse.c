@@ -322,9 +322,10 @@ static X509 *optional_cert(SCEP *h, const char *text, const char *what,
 {
     X509 *cert = NULL;
 
+    /* Only NULL means "none": an empty text (an empty file read in) must
+     * not quietly turn off the check against a trusted certificate. */
     *failed = 0;
-    if (text != NULL && *text != '\0' &&
-        (cert = scep_load_cert(h, text, what)) == NULL)
+    if (text != NULL && (cert = scep_load_cert(h, text, what)) == NULL)
         *failed = 1;
     return cert;
 }

@@ -133,6 +133,10 @@ static void test_wrong_keys(void)
     CHECK(scep_unwrap(h, b.data, b.len, NULL, ca_cert, "01ab") == NULL);
     CHECK_ERROR(h, SCEP_ERR_KEY, "looks like a PKCS#11 key id, but the "
                                  "handle has no token");
+    CHECK(scep_parse(h, b.data, b.len, "") == NULL);
+    CHECK_ERROR(h, SCEP_ERR_ARGUMENT, "verification certificate is empty");
+    CHECK(scep_unwrap(h, b.data, b.len, "", ca_cert, ca_key) == NULL);
+    CHECK_ERROR(h, SCEP_ERR_ARGUMENT, "signer certificate is empty");
     CHECK(scep_parse(h, b.data, b.len, "garbage") == NULL);
     CHECK_ERROR(h, SCEP_ERR_CERT, "verification certificate is neither PEM");
 
