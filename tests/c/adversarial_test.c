@@ -20,8 +20,6 @@
 #define OID_SENDER_NONCE "2.16.840.1.113733.1.9.5"
 #define OID_TRANSACTION_ID "2.16.840.1.113733.1.9.7"
 
-static char *ca_cert, *ca_key, *client_key, *client_cert, *csr;
-
 /* ---- OpenSSL helpers, independent of the library ----------------------- */
 
 static X509 *pem_cert(const char *text)
@@ -431,11 +429,7 @@ static void test_reply_signer_key_usage(void)
 
 int main(void)
 {
-    ca_cert = vector_file(CA_CERT, NULL);
-    ca_key = vector_file(CA_KEY, NULL);
-    client_key = vector_file(CLIENT_KEY, NULL);
-    client_cert = vector_file(CLIENT_CERT, NULL);
-    csr = vector_file(CLIENT_CSR, NULL);
+    load_test_keys();
 
     test_csr_signature();
     test_chain_member_unreadable();
@@ -447,10 +441,6 @@ int main(void)
     test_self_signed_key_mismatch();
     test_binary_capabilities();
 
-    free(ca_cert);
-    free(ca_key);
-    free(client_key);
-    free(client_cert);
-    free(csr);
+    free_test_keys();
     return harness_result("adversarial");
 }

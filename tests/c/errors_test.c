@@ -9,8 +9,6 @@
 
 #include "harness.h"
 
-static char *ca_cert, *ca_key, *client_key, *client_cert, *csr;
-
 static struct built der_request(void)
 {
     SCEP *h = scep_create_handle();
@@ -239,11 +237,7 @@ static void test_wrong_arguments(void)
 
 int main(void)
 {
-    ca_cert = vector_file(CA_CERT, NULL);
-    ca_key = vector_file(CA_KEY, NULL);
-    client_key = vector_file(CLIENT_KEY, NULL);
-    client_cert = vector_file(CLIENT_CERT, NULL);
-    csr = vector_file(CLIENT_CSR, NULL);
+    load_test_keys();
 
     test_tampering();
     test_garbage();
@@ -254,10 +248,6 @@ int main(void)
     test_missing_values();
     test_wrong_arguments();
 
-    free(ca_cert);
-    free(ca_key);
-    free(client_key);
-    free(client_cert);
-    free(csr);
+    free_test_keys();
     return harness_result("errors");
 }

@@ -14,8 +14,6 @@
 
 #define PASSWORD "correct-horse"
 
-static char *ca_cert, *csr;
-
 static void test_version_and_names(void)
 {
     CHECK_STR(scep_version(), SCEP_VERSION_STRING);
@@ -208,8 +206,7 @@ static void test_null_safety(void)
 
 int main(void)
 {
-    ca_cert = vector_file(CA_CERT, NULL);
-    csr = vector_file(CLIENT_CSR, NULL);
+    load_test_keys();
 
     test_version_and_names();
     test_algorithm_names();
@@ -220,7 +217,6 @@ int main(void)
     test_capabilities();
     test_null_safety();
 
-    free(ca_cert);
-    free(csr);
+    free_test_keys();
     return harness_result("handle");
 }

@@ -71,6 +71,26 @@ char *vector_file(const char *path, size_t *len)
     return data;
 }
 
+char *ca_cert, *ca_key, *client_key, *client_cert, *csr;
+
+void load_test_keys(void)
+{
+    ca_cert = vector_file(CA_CERT, NULL);
+    ca_key = vector_file(CA_KEY, NULL);
+    client_key = vector_file(CLIENT_KEY, NULL);
+    client_cert = vector_file(CLIENT_CERT, NULL);
+    csr = vector_file(CLIENT_CSR, NULL);
+}
+
+void free_test_keys(void)
+{
+    free(ca_cert);
+    free(ca_key);
+    free(client_key);
+    free(client_cert);
+    free(csr);
+}
+
 int harness_result(const char *name)
 {
     printf("%s: %d checks, %d failed\n", name, harness_checks,

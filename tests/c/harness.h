@@ -57,6 +57,11 @@ char *read_whole_file(const char *path, size_t *len);
 #define OTHER_KEY "peers/captured/keys/libscep-client/key2.pem"
 #define OTHER_CERT "peers/captured/keys/libscep-client/selfsigned-signer-2.pem"
 
+/* The test keys by role, as PEM text: load_test_keys() reads them. */
+extern char *ca_cert, *ca_key, *client_key, *client_cert, *csr;
+void load_test_keys(void);
+void free_test_keys(void);
+
 int harness_result(const char *name);
 
 #endif

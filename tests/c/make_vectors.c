@@ -11,7 +11,7 @@
 #include "harness.h"
 
 static const char *out_dir;
-static char *ca_cert, *ca_key, *client_key, *client_cert, *csr, *issued;
+static char *issued;
 
 static void save(SCEP *h, const char *name, int rc, struct built *b)
 {
@@ -110,11 +110,7 @@ int main(int argc, char **argv)
         return 1;
     }
     out_dir = argv[1];
-    ca_cert = vector_file(CA_CERT, NULL);
-    ca_key = vector_file(CA_KEY, NULL);
-    client_key = vector_file(CLIENT_KEY, NULL);
-    client_cert = vector_file(CLIENT_CERT, NULL);
-    csr = vector_file(CLIENT_CSR, NULL);
+    load_test_keys();
     issued = vector_file("peers/captured/keys/micromdm-ca/issued/"
                          "libscep-client-1.11.pem", NULL);
     scep_set_output_format(h, SCEP_FORMAT_DER);
@@ -123,11 +119,7 @@ int main(int argc, char **argv)
     replies(h);
 
     scep_cleanup(h);
-    free(ca_cert);
-    free(ca_key);
-    free(client_key);
-    free(client_cert);
-    free(csr);
+    free_test_keys();
     free(issued);
     return 0;
 }

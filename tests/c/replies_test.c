@@ -9,7 +9,7 @@
 
 #include "harness.h"
 
-static char *ca_cert, *ca_key, *client_key, *client_cert, *csr, *issued;
+static char *issued;
 
 /* A PKCSReq from the client, with the given algorithms (NULL: default). */
 static struct built request(const char *digest, const char *cipher)
@@ -352,11 +352,7 @@ static void test_ca_bundles(void)
 
 int main(void)
 {
-    ca_cert = vector_file(CA_CERT, NULL);
-    ca_key = vector_file(CA_KEY, NULL);
-    client_key = vector_file(CLIENT_KEY, NULL);
-    client_cert = vector_file(CLIENT_CERT, NULL);
-    csr = vector_file(CLIENT_CSR, NULL);
+    load_test_keys();
     issued = vector_file("peers/captured/keys/micromdm-ca/issued/"
                          "libscep-client-1.11.pem", NULL);
 
@@ -368,11 +364,7 @@ int main(void)
     test_crl_reply();
     test_ca_bundles();
 
-    free(ca_cert);
-    free(ca_key);
-    free(client_key);
-    free(client_cert);
-    free(csr);
+    free_test_keys();
     free(issued);
     return harness_result("replies");
 }

@@ -8,8 +8,6 @@
 
 #include "harness.h"
 
-static char *ca_cert, *ca_key, *client_key, *client_cert, *csr;
-
 static const char *const digests[][2] = {
     {"md5", "md5"},       {"sha1", "sha1"},     {"sha224", "sha224"},
     {"sha256", "sha256"}, {"sha384", "sha384"}, {"sha512", "sha512"},
@@ -257,11 +255,7 @@ static void test_legacy_key_and_expired_cert(void)
 
 int main(void)
 {
-    ca_cert = vector_file(CA_CERT, NULL);
-    ca_key = vector_file(CA_KEY, NULL);
-    client_key = vector_file(CLIENT_KEY, NULL);
-    client_cert = vector_file(CLIENT_CERT, NULL);
-    csr = vector_file(CLIENT_CSR, NULL);
+    load_test_keys();
 
     test_algorithms();
     test_defaults_and_self_signed();
@@ -271,10 +265,6 @@ int main(void)
     test_getcrl();
     test_legacy_key_and_expired_cert();
 
-    free(ca_cert);
-    free(ca_key);
-    free(client_key);
-    free(client_cert);
-    free(csr);
+    free_test_keys();
     return harness_result("requests");
 }

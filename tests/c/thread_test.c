@@ -15,7 +15,6 @@
 #define THREADS 8
 #define ROUNDS 6
 
-static char *ca_cert, *ca_key, *client_key, *client_cert, *client_csr;
 static unsigned char *des_request;
 static size_t des_request_len;
 static char *des_subject;
@@ -41,7 +40,7 @@ static void request_round_trip(int id, SCEP *h)
     size_t request_len = 0, reply_len = 0;
     SCEP_MESSAGE *m = NULL;
 
-    if (scep_pkcsreq(h, client_key, client_cert, ca_cert, client_csr,
+    if (scep_pkcsreq(h, client_key, client_cert, ca_cert, csr,
                      &request, &request_len) != 0) {
         thread_fail(id, "pkcsreq", scep_last_error(h));
         return;
@@ -109,11 +108,7 @@ int main(void)
     pthread_t threads[THREADS];
     size_t i;
 
-    ca_cert = vector_file(CA_CERT, NULL);
-    ca_key = vector_file(CA_KEY, NULL);
-    client_key = vector_file(CLIENT_KEY, NULL);
-    client_cert = vector_file(CLIENT_CERT, NULL);
-    client_csr = vector_file(CLIENT_CSR, NULL);
+    load_test_keys();
     des_request = (unsigned char *)vector_file(
         "peers/captured/libscep-client-pkcsreq-des-sha256.der",
         &des_request_len);
@@ -132,11 +127,7 @@ int main(void)
                      failures, first_failure);
     printf("thread_test: %d threads x %d rounds\n", THREADS, ROUNDS);
 
-    free(ca_cert);
-    free(ca_key);
-    free(client_key);
-    free(client_cert);
-    free(client_csr);
+    free_test_keys();
     free(des_request);
     return harness_result("thread_test");
 }

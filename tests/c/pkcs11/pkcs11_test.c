@@ -24,7 +24,8 @@
 
 static char dir[] = "/tmp/libscep-pkcs11-XXXXXX";
 static char module[1024];
-static char *ca_cert, *ca_key, *client_cert, *client_key, *csr;
+/* ca_cert, ca_key, client_cert, client_key and csr (harness.h) hold the
+ * token's material here, read from the token folder. */
 
 /* ---- The token --------------------------------------------------------- */
 
