@@ -16,7 +16,8 @@
  *    say what went wrong.
  *  - Key, certificate, CSR and CRL arguments are NUL-terminated strings:
  *    PEM, or DER encoded as base64.  Several certificates are concatenated
- *    PEM.  A private key may also be a PKCS#11 reference once the handle has
+ *    PEM.  Only NULL means an optional argument is absent; an empty
+ *    string is an error, never a silent "none".  A private key may also be a PKCS#11 reference once the handle has
  *    a token configured (see scep_set_pkcs11()).
  *  - SCEP messages go in as bytes + length: DER, BER, PEM or base64 in any
  *    of the spellings deployed clients send; the format is detected.
