@@ -25,9 +25,14 @@ case " parse unwrap ca_certs decode caps builder " in
 esac
 # Configuring again picks up new seed folders; building is incremental.
 # DWARF 4 so that valgrind (scripts/test-hardening.sh) reads this build.
-CC=clang cmake -S . -B "$build" -DSCEP_FUZZ=ON -DCMAKE_C_FLAGS=-gdwarf-4 \
-    -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build" -j"$(nproc)" --target "fuzz_$target" >/dev/null
+# The lock lets several runs start at once without building over each
+# other.
+mkdir -p "$build"
+flock "$build/.run.lock" sh -c '
+    CC=clang cmake -S . -B "$1" -DSCEP_FUZZ=ON -DCMAKE_C_FLAGS=-gdwarf-4 \
+        -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null &&
+    cmake --build "$1" -j"$(nproc)" --target "fuzz_$2" >/dev/null
+' sh "$build" "$target"
 
 # The corpus starts from the seeds (files and folders alike; libFuzzer
 # only takes folders) and keeps what later runs found.
