@@ -24,21 +24,14 @@ static STACK_OF(X509) *take_certs(PKCS7 *p7)
 /* A signed GetNextCACert answer carries the bundle as its content. */
 static STACK_OF(X509) *nested_certs(SCEP *h, PKCS7 *p7)
 {
-    PKCS7 *inner_info = p7->d.sign->contents;
-    ASN1_OCTET_STRING *content;
-    const unsigned char *p;
-    PKCS7 *inner;
+    int present;
+    PKCS7 *inner = scep_inner_p7(p7, &present);
     STACK_OF(X509) *certs = NULL;
 
-    if (inner_info == NULL || !PKCS7_type_is_data(inner_info) ||
-        (content = inner_info->d.data) == NULL || content->length == 0)
-        return NULL;
-    p = content->data;
-    inner = d2i_PKCS7(NULL, &p, content->length);
     if (inner != NULL && PKCS7_type_is_signed(inner) &&
         inner->d.sign != NULL)
         certs = take_certs(inner);
-    else
+    else if (present)
         scep_fail(h, SCEP_ERR_CONTENT,
                   "the signed bundle's content is not a certs-only "
                   "SignedData");

@@ -195,6 +195,8 @@ struct scep_reply_basis {
 };
 
 SCEP_MESSAGE *scep_message_new(void);
+/* The SignedData's content decoded as PKCS#7; *present: was there any. */
+PKCS7 *scep_inner_p7(PKCS7 *p7, int *present);
 SCEP_MESSAGE *scep_read_message(SCEP *h, const unsigned char *data,
                                 size_t len, X509 *verify_cert,
                                 PKCS7 **p7_out);

@@ -234,26 +234,31 @@ done:
     return p7;
 }
 
-/* The content octets of a SignedData, or NULL when it has none. */
-static ASN1_OCTET_STRING *signed_content(PKCS7 *p7)
+/*
+ * The content of a SignedData decoded as PKCS#7 (the envelope of a SCEP
+ * message, the bundle of a GetNextCACert answer).  *present says whether
+ * there was any content at all; NULL with *present set means it is not
+ * PKCS#7.
+ */
+PKCS7 *scep_inner_p7(PKCS7 *p7, int *present)
 {
-    PKCS7 *inner = p7->d.sign->contents;
+    PKCS7 *info = p7->d.sign->contents;
+    ASN1_OCTET_STRING *content;
+    const unsigned char *p;
 
-    if (inner == NULL || !PKCS7_type_is_data(inner))
+    *present = info != NULL && PKCS7_type_is_data(info) &&
+               (content = info->d.data) != NULL && content->length > 0;
+    if (!*present)
         return NULL;
-    return inner->d.data;
+    p = content->data;
+    return d2i_PKCS7(NULL, &p, content->length);
 }
 
 static void note_cipher(SCEP_MESSAGE *m, PKCS7 *p7)
 {
-    ASN1_OCTET_STRING *content = signed_content(p7);
-    const unsigned char *p;
-    PKCS7 *env;
+    int present;
+    PKCS7 *env = scep_inner_p7(p7, &present);
 
-    if (content == NULL || content->length == 0)
-        return;
-    p = content->data;
-    env = d2i_PKCS7(NULL, &p, content->length);
     if (env != NULL && PKCS7_type_is_enveloped(env) &&
         env->d.enveloped->enc_data != NULL)
         m->cipher = scep_algorithm_name(
@@ -387,16 +392,12 @@ static void unsupported_cipher(SCEP *h, const X509_ALGOR *algorithm)
 static int open_envelope(SCEP *h, PKCS7 *p7, X509 *cert, EVP_PKEY *key,
                          BIO **out)
 {
-    ASN1_OCTET_STRING *content = signed_content(p7);
-    const unsigned char *p;
-    PKCS7 *env;
-    int nid, rc = -1;
+    int present, nid, rc = -1;
+    PKCS7 *env = scep_inner_p7(p7, &present);
 
-    if (content == NULL || content->length == 0)
+    if (!present)
         return scep_fail(h, SCEP_ERR_CONTENT,
                          "the message has no envelope to decrypt");
-    p = content->data;
-    env = d2i_PKCS7(NULL, &p, content->length);
     if (env == NULL || !PKCS7_type_is_enveloped(env) ||
         env->d.enveloped->enc_data == NULL) {
         PKCS7_free(env);
